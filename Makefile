@@ -1,0 +1,71 @@
+# Beatbridge: `make run` serves the demo city, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_ARGS ?=
+
+.PHONY: run dev test lint format install install-test chromium messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# The demo serves plain HTTP on this machine, hence HTTPS=0.
+run: install
+	HTTPS=0 $(BIN)/beatbridge migrate --noinput
+	HTTPS=0 $(BIN)/beatbridge collectstatic --noinput --verbosity 0
+	HTTPS=0 $(BIN)/beatbridge load_demo
+	@echo "Serving Beatbridge on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	HTTPS=0 $(BIN)/gunicorn beatbridge.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms'
+
+dev: install
+	DEBUG=1 $(BIN)/beatbridge migrate --noinput
+	DEBUG=1 $(BIN)/beatbridge load_demo
+	DEBUG=1 $(BIN)/beatbridge runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-test chromium lint
+	$(BIN)/beatbridge check --fail-level WARNING
+	$(BIN)/beatbridge makemigrations --check --dry-run
+	$(BIN)/python scripts/check_migration_names.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+messages: install
+	cd beatbridge && ../$(BIN)/beatbridge makemessages --all --no-obsolete --ignore "*/tests/*"
+	cd beatbridge && ../$(BIN)/beatbridge makemessages --all --no-obsolete -d djangojs
+	cd beatbridge && ../$(BIN)/beatbridge compilemessages
+
+bench: install-test
+	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/http.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

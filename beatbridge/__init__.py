@@ -1,0 +1,1 @@
+"""Beatbridge: a community-policing partnership platform."""

@@ -1,0 +1,46 @@
+"""Reads for people: teams as they stand, officers' public profiles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from beatbridge.accounts.models import OfficerProfile, TeamAssignment, TeamRole
+from beatbridge.errors import NotFound
+
+# The order a team is shown in: who to ask first comes first.
+_TEAM_ROLE_ORDER = [choice.value for choice in TeamRole]
+
+
+def current_team_for(
+    neighbourhood_id: int, *, on: datetime.date | None = None
+) -> list[TeamAssignment]:
+    """The assignments in force for a neighbourhood, lead roles first, then by name."""
+    assignments = (
+        TeamAssignment.objects.current(on)
+        .filter(neighbourhood_id=neighbourhood_id)
+        .select_related("officer")
+    )
+    return sorted(
+        assignments,
+        key=lambda a: (_TEAM_ROLE_ORDER.index(a.role), a.officer.display_name),
+    )
+
+
+def senior_officers_of(force_id: int) -> QuerySet[OfficerProfile]:
+    """The force's senior officers, as police.uk's forces/{force}/people lists them."""
+    return OfficerProfile.objects.filter(force_id=force_id, is_senior=True).order_by("display_name")
+
+
+def get_public_officer(officer_id: int) -> OfficerProfile:
+    """An officer's public profile; NotFound if there is none."""
+    officer = OfficerProfile.objects.select_related("force").filter(pk=officer_id).first()
+    if officer is None:
+        raise NotFound(f"No officer with the id {officer_id}.", field="officer")
+    return officer
+
+
+def assignments_of(officer: OfficerProfile) -> QuerySet[TeamAssignment]:
+    """Every assignment an officer has held, newest first: the public record of service."""
+    return officer.assignments.select_related("neighbourhood__force").order_by("-starts_on")

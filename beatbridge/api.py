@@ -1,0 +1,66 @@
+"""The JSON API: one NinjaAPI, each app's router mounted here (OpenAPI at /api/docs).
+
+Beatbridge's own API lives under /api/v1/. The data.police.uk-compatible paths
+live directly under /api/ and are mounted last, because their ``{force}/{id}``
+patterns would otherwise swallow the fixed paths.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from beatbridge.errors import DomainError
+
+api = NinjaAPI(
+    title="Beatbridge API",
+    version="1",
+    description=str(
+        _(
+            "Beatbridge's own API is under /api/v1/. The data.police.uk-compatible "
+            "paths are directly under /api/."
+        )
+    ),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    """Name the first bad field in the same shape as a DomainError, with every problem listed."""
+    problems = [
+        {
+            "field": ".".join(str(part) for part in problem.get("loc", ())[1:]) or None,
+            "detail": problem.get("msg", ""),
+        }
+        for problem in error.errors
+    ]
+    first = problems[0] if problems else {"field": None, "detail": str(_("Invalid request."))}
+    body = {
+        "detail": first["detail"],
+        "field": first["field"],
+        "code": "invalid",
+        "errors": problems,
+    }
+    return api.create_response(request, body, status=400)
+
+
+def _mount_routers() -> None:
+    from beatbridge.accounts.api import router as accounts_router
+    from beatbridge.places.api import router as places_router
+    from beatbridge.policeuk.api import router as policeuk_router
+
+    api.add_router("/v1/", places_router)
+    api.add_router("/v1/", accounts_router)
+    api.add_router("/", policeuk_router)
+
+
+_mount_routers()

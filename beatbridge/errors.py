@@ -1,0 +1,38 @@
+"""The one domain error every service raises, and how it maps to HTTP.
+
+A service raises ``DomainError(message, field=..., code=...)``. The API renders it
+as ``{"detail": ..., "field": ..., "code": ...}`` with ``status``; a page shows it
+as a form error on ``field``.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """A request a service refuses, with the field at fault and an HTTP status."""
+
+    status = 400
+    default_code = "invalid"
+
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, code: str | None = None
+    ):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+        self.code = code or self.default_code
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"detail": self.message, "field": self.field, "code": self.code}
+
+
+class NotFound(DomainError):
+    status = 404
+    default_code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    default_code = "forbidden"
