@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "beatbridge.places",
     "beatbridge.accounts",
     "beatbridge.policeuk",
+    "beatbridge.demo",
 ]
 
 MIDDLEWARE = [
