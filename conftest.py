@@ -1,11 +1,12 @@
-"""Test-wide settings: fast, isolated, no network."""
+"""Fixtures every test shares."""
 
-import os
-import tempfile
-from pathlib import Path
+import pytest
+from django.core.cache import cache
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("HTTPS", "0")
-os.environ.setdefault(
-    "BEATBRIDGE_DATA_DIR", str(Path(tempfile.gettempdir()) / "beatbridge-test-var")
-)
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Sign-in counters live in the cache: each test starts with an empty one."""
+    cache.clear()
+    yield
+    cache.clear()

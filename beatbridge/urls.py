@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("beatbridge.accounts.urls")),
+    path("officers/", include("beatbridge.accounts.public_urls")),
     path("", include("beatbridge.places.urls")),
 ]
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from beatbridge.accounts.models import OfficerProfile, TeamAssignment, TeamRole
 from beatbridge.errors import NotFound
+from beatbridge.places.models import Neighbourhood
 
 # The order a team is shown in: who to ask first comes first.
 _TEAM_ROLE_ORDER = [choice.value for choice in TeamRole]
@@ -44,3 +47,32 @@ def get_public_officer(officer_id: int) -> OfficerProfile:
 def assignments_of(officer: OfficerProfile) -> QuerySet[TeamAssignment]:
     """Every assignment an officer has held, newest first: the public record of service."""
     return officer.assignments.select_related("neighbourhood__force").order_by("-starts_on")
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """An officer's public record: where they serve now, and where they served before."""
+
+    current: list[TeamAssignment]
+    past: list[TeamAssignment]
+
+
+def service_record_of(officer: OfficerProfile, *, on: datetime.date | None = None) -> ServiceRecord:
+    """The officer's current assignments (by neighbourhood) and ended ones (newest first).
+
+    Assignments that have not started yet are not public.
+    """
+    day = on or timezone.localdate()
+    assignments = list(assignments_of(officer).filter(starts_on__lte=day))
+    return ServiceRecord(
+        current=sorted(
+            (a for a in assignments if a.ends_on is None or a.ends_on >= day),
+            key=lambda a: (a.neighbourhood.name, _TEAM_ROLE_ORDER.index(a.role)),
+        ),
+        past=[a for a in assignments if a.ends_on is not None and a.ends_on < day],
+    )
+
+
+def neighbourhood_choices() -> QuerySet[Neighbourhood]:
+    """Neighbourhoods a person may pick as home, by name, without their boundaries."""
+    return Neighbourhood.objects.defer("boundary").order_by("name", "pk")

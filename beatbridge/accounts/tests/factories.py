@@ -24,6 +24,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+class AdministratorFactory(UserFactory):
+    role = Role.ADMINISTRATOR
+    is_staff = True
+
+
+class SuperuserFactory(AdministratorFactory):
+    is_superuser = True
+
+
 class OfficerProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OfficerProfile
@@ -35,13 +44,19 @@ class OfficerProfileFactory(factory.django.DjangoModelFactory):
     bio = "Walks the beat."
     languages = factory.LazyFunction(lambda: ["en"])
 
+    class Params:
+        supervisor = factory.Trait(user=factory.SubFactory(UserFactory, role=Role.SUPERVISOR))
+
 
 class TeamAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TeamAssignment
 
     officer = factory.SubFactory(OfficerProfileFactory)
-    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    # The same force as the officer's: an officer only serves their own force's neighbourhoods.
+    neighbourhood = factory.SubFactory(
+        NeighbourhoodFactory, force=factory.SelfAttribute("..officer.force")
+    )
     role = TeamRole.NEIGHBOURHOOD_OFFICER
     starts_on = factory.LazyFunction(lambda: datetime.date(2024, 1, 1))
     ends_on = None
