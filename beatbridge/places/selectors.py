@@ -7,7 +7,7 @@ from shapely.geometry import shape
 
 from beatbridge.errors import NotFound
 from beatbridge.places.models import Force, Neighbourhood, fold_for_search
-from beatbridge.places.spatial import locate_point
+from beatbridge.places.spatial import boundary_index, locate_point
 
 
 def list_forces() -> QuerySet[Force]:
@@ -83,22 +83,27 @@ def locate_neighbourhood(latitude: float, longitude: float) -> Neighbourhood | N
 
 
 def neighbours_of(neighbourhood: Neighbourhood) -> list[Neighbourhood]:
-    """Neighbourhoods of the same force whose boundary touches this one's, by name."""
-    own = shape(neighbourhood.boundary)
-    candidates = Neighbourhood.objects.filter(force_id=neighbourhood.force_id).exclude(
-        pk=neighbourhood.pk
+    """Neighbourhoods of the same force whose boundary touches or overlaps this one's, by name.
+
+    Candidates come from the spatial index, so no other boundary is loaded.
+    """
+    index = boundary_index()
+    own = index.geometry_of(neighbourhood.pk)
+    if own is None:
+        own = shape(neighbourhood.boundary)
+    touching = [pk for pk in index.touching(own) if pk != neighbourhood.pk]
+    return list(
+        Neighbourhood.objects.filter(force_id=neighbourhood.force_id, pk__in=touching)
+        .select_related("force", "sector")
+        .defer("boundary")
+        .order_by("name")
     )
-    minx, miny, maxx, maxy = own.bounds
-    return [
-        candidate
-        for candidate in candidates.order_by("name")
-        if _bounds_overlap(candidate, minx, miny, maxx, maxy)
-        and own.intersects(shape(candidate.boundary))
-    ]
 
 
-def _bounds_overlap(
-    candidate: Neighbourhood, minx: float, miny: float, maxx: float, maxy: float
-) -> bool:
-    cminx, cminy, cmaxx, cmaxy = shape(candidate.boundary).bounds
-    return not (cmaxx < minx or cminx > maxx or cmaxy < miny or cminy > maxy)
+def boundaries_of(force: Force) -> QuerySet[Neighbourhood]:
+    """A force's neighbourhoods by name with only what a map needs: id, name and boundary."""
+    return (
+        Neighbourhood.objects.filter(force=force)
+        .only("pk", "force_id", "code", "name", "boundary")
+        .order_by("name")
+    )

@@ -1,6 +1,197 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public pages: find a neighbourhood (by name, location or map), a force, a neighbourhood.
+
+Everything here is public data, so every page is open to everyone. Views parse
+input, call selectors and render; an unknown force or neighbourhood is a 404 page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+
+from beatbridge.accounts.selectors import current_team_for, senior_officers_of
+from beatbridge.errors import NotFound
+from beatbridge.places.forms import LocateForm, SearchForm
+from beatbridge.places.models import Force, Neighbourhood, Sector, fold_for_search
+from beatbridge.places.selectors import (
+    get_force,
+    get_neighbourhood,
+    list_forces,
+    locate_neighbourhood,
+    neighbourhoods_of,
+    neighbours_of,
+    search_neighbourhoods,
+)
+
+# Enough to scan on a phone; a longer list means the query should be longer.
+SEARCH_RESULT_LIMIT = 50
+_SAFE_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+@dataclass
+class SectorGroup:
+    """A sector and its neighbourhoods; sector is None for neighbourhoods outside any."""
+
+    sector: Sector | None
+    neighbourhoods: list[Neighbourhood] = field(default_factory=list)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "places/home.html")
+    """Find your neighbourhood: by name, by location (script-offered) or on the map."""
+    forces = list(list_forces())
+    # Most deployments serve one force; with several, each force page has its own map.
+    map_force = forces[0] if len(forces) == 1 else None
+    context = {
+        "form": SearchForm(),
+        "forces": forces,
+        "map_force": map_force,
+        "map": _map_settings(),
+    }
+    if map_force is not None:
+        context["boundaries_url"] = _boundaries_url(map_force)
+    return render(request, "places/home.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Neighbourhoods by name; as a fragment for htmx's live search, else the full page.
+
+    A full-page search whose only match is exactly the name typed goes straight to it.
+    """
+    is_fragment = request.headers.get("HX-Request") == "true"
+    form = SearchForm(request.GET or None)
+    results: list[Neighbourhood] | None = None
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = list(search_neighbourhoods(query)[: SEARCH_RESULT_LIMIT + 1])
+        if (
+            not is_fragment
+            and len(results) == 1
+            and results[0].search_name == fold_for_search(query)
+        ):
+            return redirect(_neighbourhood_url(results[0]))
+    context = {
+        "form": form,
+        "results": results[:SEARCH_RESULT_LIMIT] if results is not None else None,
+        "more_results": results is not None and len(results) > SEARCH_RESULT_LIMIT,
+        "result_limit": SEARCH_RESULT_LIMIT,
+        "is_fragment": is_fragment,
+    }
+    template = "places/_search_results.html" if is_fragment else "places/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def locate(request: HttpRequest) -> HttpResponse:
+    """Go to the neighbourhood containing a point; 400 for a bad point, 404 outside them all."""
+    if not request.GET:
+        return render(request, "places/locate.html", {"form": LocateForm()})
+    form = LocateForm(request.GET)
+    if not form.is_valid():
+        return render(request, "places/locate.html", {"form": form}, status=400)
+    neighbourhood = locate_neighbourhood(
+        form.cleaned_data["latitude"], form.cleaned_data["longitude"]
+    )
+    if neighbourhood is None:
+        context = {"form": form, "not_found": True, "search_form": SearchForm()}
+        return render(request, "places/locate.html", context, status=404)
+    return redirect(_neighbourhood_url(neighbourhood))
+
+
+def force_detail(request: HttpRequest, force: str) -> HttpResponse:
+    """A force: contacts, senior officers and every neighbourhood, grouped by sector."""
+    try:
+        found = get_force(force)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    context = {
+        "force": found,
+        "engagement_methods": _linkable_engagement_methods(found),
+        "senior_officers": list(senior_officers_of(found.pk)),
+        "sector_groups": _group_by_sector(neighbourhoods_of(found)),
+        "boundaries_url": _boundaries_url(found),
+        "map": _map_settings(),
+    }
+    return render(request, "places/force.html", context)
+
+
+def neighbourhood_detail(request: HttpRequest, force: str, code: str) -> HttpResponse:
+    """A neighbourhood: its boundary, current team, contacts, languages and neighbours."""
+    try:
+        neighbourhood = get_neighbourhood(force, code)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    context = {
+        "neighbourhood": neighbourhood,
+        "force": neighbourhood.force,
+        "team": current_team_for(neighbourhood.pk),
+        "neighbours": neighbours_of(neighbourhood),
+        "boundary_url": reverse(
+            "api:v1-neighbourhood-boundary",
+            kwargs={"force": neighbourhood.force.slug, "code": neighbourhood.code},
+        ),
+        "map": _map_settings(),
+    }
+    return render(request, "places/neighbourhood.html", context)
+
+
+def _neighbourhood_url(neighbourhood: Neighbourhood) -> str:
+    return reverse(
+        "places:neighbourhood",
+        kwargs={"force": neighbourhood.force.slug, "code": neighbourhood.code},
+    )
+
+
+def _boundaries_url(force: Force) -> str:
+    return reverse("api:v1-boundaries", kwargs={"force": force.slug})
+
+
+def _map_settings() -> dict[str, str]:
+    """What the map script needs: the optional tile server and a link pattern for features."""
+    return {
+        "tiles_url": settings.MAP_TILES_URL,
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        # The script swaps these placeholders for a feature's force and id.
+        "neighbourhood_url": reverse(
+            "places:neighbourhood", kwargs={"force": "__force__", "code": "__id__"}
+        ),
+    }
+
+
+def _group_by_sector(neighbourhoods: Iterable[Neighbourhood]) -> list[SectorGroup]:
+    """Neighbourhoods (in name order) grouped by sector, sectors by name, the unsectored last."""
+    groups: dict[int | None, SectorGroup] = {}
+    for neighbourhood in neighbourhoods:
+        group = groups.setdefault(neighbourhood.sector_id, SectorGroup(neighbourhood.sector))
+        group.neighbourhoods.append(neighbourhood)
+    return sorted(
+        groups.values(),
+        key=lambda group: (group.sector is None, group.sector.name if group.sector else ""),
+    )
+
+
+def _linkable_engagement_methods(force: Force) -> list[dict[str, str]]:
+    """The force's engagement methods, with a URL only where it is web, e-mail or telephone.
+
+    The list is free-form JSON entered by staff; a link with any other scheme is dropped
+    rather than rendered as a possibly script-bearing href.
+    """
+    methods = []
+    for method in force.engagement_methods:
+        if not isinstance(method, dict):
+            continue
+        url = str(method.get("url") or "")
+        methods.append(
+            {
+                "title": str(method.get("title") or method.get("type") or url),
+                "description": str(method.get("description") or ""),
+                "url": url if url.startswith(_SAFE_LINK_SCHEMES) else "",
+            }
+        )
+    return methods

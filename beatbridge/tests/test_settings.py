@@ -17,7 +17,11 @@ def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY"}}
     clean["DJANGO_SETTINGS_MODULE"] = "beatbridge.settings"
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
