@@ -23,6 +23,7 @@ api = NinjaAPI(
             "paths are directly under /api/."
         )
     ),
+    # Swagger UI comes from ninja's own static files (ninja is in INSTALLED_APPS), never a CDN.
     docs_url="/docs",
     urls_namespace="api",
 )
