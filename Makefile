@@ -26,14 +26,14 @@ install-test: $(VENV)/.installed-test
 run: install
 	HTTPS=0 $(BIN)/beatbridge migrate --noinput
 	HTTPS=0 $(BIN)/beatbridge collectstatic --noinput --verbosity 0
-	HTTPS=0 $(BIN)/beatbridge load_demo
+	HTTPS=0 $(BIN)/beatbridge load_demo --site-url http://127.0.0.1:$(PORT)
 	@echo "Serving Beatbridge on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	HTTPS=0 $(BIN)/gunicorn beatbridge.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms'
 
 dev: install
 	DEBUG=1 $(BIN)/beatbridge migrate --noinput
-	DEBUG=1 $(BIN)/beatbridge load_demo
+	DEBUG=1 $(BIN)/beatbridge load_demo --site-url http://127.0.0.1:$(PORT)
 	DEBUG=1 $(BIN)/beatbridge runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium drives the browser tests; Playwright never downloads its own.

@@ -1,0 +1,64 @@
+"""``beatbridge load_demo``: the demo city, safe to run on every start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from beatbridge.demo.management.quiet import quiet_account_logs
+from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, load_demo
+from beatbridge.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the fictional Seattle Community Police Service: Seattle's 90 neighbourhoods, "
+        "their teams, residents and an administrator. A second run changes nothing."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the demo is served, for the sign-in address printed at the end.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with quiet_account_logs():
+                result = load_demo()
+        except DomainError as error:
+            raise CommandError(f"{error.field}: {error.message}") from error
+        self.stdout.write(
+            _(
+                "Demo city: %(force)s — created %(neighbourhoods)d neighbourhoods, "
+                "%(officers)d officers, %(assignments)d team assignments and %(accounts)d "
+                "other accounts (a second run creates none)."
+            )
+            % {
+                "force": result.force.name,
+                "neighbourhoods": result.neighbourhoods_created,
+                "officers": result.officers_created,
+                "assignments": result.assignments_created,
+                "accounts": result.accounts_created,
+            }
+        )
+        width = max(len(who) for who, _email in demo_sign_ins())
+        lines = [f"  {who:<{width}}  {email}" for who, email in demo_sign_ins()]
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    _("Sign in at %(url)s with the password '%(password)s' and one of:")
+                    % {
+                        "url": f"{options['site_url'].rstrip('/')}/accounts/sign-in/",
+                        "password": DEMO_PASSWORD,
+                    },
+                    *lines,
+                    "",
+                ]
+            ),
+            self.style.SUCCESS,
+        )
