@@ -182,6 +182,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            # Cached pages number neighbourhoods times languages; the default 300 would churn.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 

@@ -1,4 +1,8 @@
-"""The admin for people and teams. Its forms keep the services' rules by calling them."""
+"""The admin for people and teams. Its forms keep the services' rules by calling them.
+
+Officers and teams are public: saves and deletes here reach the public pages' caches
+through PublicContentAdmin.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from beatbridge.accounts.forms import AdminSignInForm, add_domain_error
 from beatbridge.accounts.models import OfficerProfile, Role, TeamAssignment, User
 from beatbridge.accounts.permissions import can_grant_roles
 from beatbridge.errors import DomainError
+from beatbridge.places.admin import PublicContentAdmin
 
 admin.site.login_form = AdminSignInForm
 
@@ -48,7 +53,8 @@ class UserEditForm(_EmailFormMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PublicContentAdmin, DjangoUserAdmin):
+    # Deleting an officer's account takes them off their teams.
     form = UserEditForm
     add_form = UserAddForm
     ordering = ("email",)
@@ -140,7 +146,7 @@ class TeamAssignmentInline(admin.TabularInline):
 
 
 @admin.register(OfficerProfile)
-class OfficerProfileAdmin(admin.ModelAdmin):
+class OfficerProfileAdmin(PublicContentAdmin):
     list_display = ("display_name", "rank", "force", "is_senior")
     list_filter = ("force", "is_senior")
     list_select_related = ("force",)
@@ -167,7 +173,7 @@ class ServingFilter(admin.SimpleListFilter):
 
 
 @admin.register(TeamAssignment)
-class TeamAssignmentAdmin(admin.ModelAdmin):
+class TeamAssignmentAdmin(PublicContentAdmin):
     form = TeamAssignmentForm
     list_display = ("officer", "neighbourhood", "role", "starts_on", "ends_on")
     list_filter = ("role", "neighbourhood__force", ServingFilter)

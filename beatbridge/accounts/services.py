@@ -32,6 +32,7 @@ from beatbridge.accounts.models import (
 from beatbridge.accounts.permissions import can_grant_roles
 from beatbridge.errors import DomainError, PermissionDenied
 from beatbridge.places.models import Force, Neighbourhood
+from beatbridge.places.services import mark_public_content_changed
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ def create_officer(
         languages=_clean_languages(languages),
         is_senior=is_senior,
     )
+    mark_public_content_changed()
     logger.info("Officer profile %s created for account %s", officer.pk, user.pk)
     return officer
 
@@ -312,6 +314,7 @@ def assign_officer(
         starts_on=starts_on,
         ends_on=ends_on,
     )
+    mark_public_content_changed()
     logger.info("Officer %s assigned to neighbourhood %s", officer.pk, neighbourhood.pk)
     return assignment
 
@@ -330,6 +333,7 @@ def end_assignment(*, assignment: TeamAssignment, ends_on: datetime.date) -> Tea
     )
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
+    mark_public_content_changed()
     return assignment
 
 

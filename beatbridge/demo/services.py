@@ -30,7 +30,11 @@ from beatbridge.demo.synthetic import synthetic_city
 from beatbridge.demo.teams import plan_teams, staff_city
 from beatbridge.errors import DomainError
 from beatbridge.places.models import Force, Neighbourhood
-from beatbridge.places.services import code_from_name, import_boundaries
+from beatbridge.places.services import (
+    code_from_name,
+    import_boundaries,
+    mark_public_content_changed,
+)
 
 SEATTLE_BOUNDARIES = Path(__file__).resolve().parent / "data" / "seattle.geojson"
 DEMO_SEED = 2026
@@ -278,6 +282,7 @@ def _describe(neighbourhoods: list[Neighbourhood], *, force: Force, spec: CitySp
         ["description", "population", "email", "telephone", "languages"],
         batch_size=500,
     )
+    mark_public_content_changed()
 
 
 def _population(neighbourhood: Neighbourhood, rng: random.Random) -> int:

@@ -3,6 +3,7 @@
 A boundary typed into the admin is checked as an import checks it and saved
 through ``services.change_boundary``, so every spatial index learns of it.
 BoundaryRevision is bookkeeping for the index and stays out of the admin.
+Every save and delete here changes what public pages show: see PublicContentAdmin.
 """
 
 from __future__ import annotations
@@ -24,6 +25,37 @@ from beatbridge.places.models import Force, Neighbourhood, Sector
 _HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class PublicContentAdmin(admin.ModelAdmin):
+    """An admin whose saves and deletes reach the public pages' caches at once.
+
+    ``index_fields`` are the fields the spatial index keeps (ids and names, see
+    ``spatial.NeighbourhoodRef``): changing one, or deleting a row, rebuilds the index.
+    """
+
+    index_fields: frozenset[str] = frozenset()
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the inlines too: a team or a sector may be what changed.
+        self._published(index_changed=bool(self.index_fields & set(form.changed_data)))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        self._published(index_changed=bool(self.index_fields))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        self._published(index_changed=bool(self.index_fields))
+
+    def _published(self, *, index_changed: bool) -> None:
+        if index_changed:
+            services.mark_boundaries_changed()
+        else:
+            services.mark_public_content_changed()
+
+
 class SectorInline(admin.TabularInline):
     model = Sector
     extra = 0
@@ -31,7 +63,9 @@ class SectorInline(admin.TabularInline):
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(PublicContentAdmin):
+    # Deleting a force deletes its neighbourhoods too.
+    index_fields = frozenset({"slug"})
     list_display = ["name", "slug", "telephone"]
     search_fields = ["name", "slug"]
     inlines = [SectorInline]
@@ -39,7 +73,7 @@ class ForceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(PublicContentAdmin):
     list_display = ["name", "slug", "force"]
     list_filter = ["force"]
     list_select_related = ["force"]
@@ -76,7 +110,8 @@ class NeighbourhoodForm(forms.ModelForm):
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
+class NeighbourhoodAdmin(PublicContentAdmin):
+    index_fields = frozenset({"force", "code", "name"})
     form = NeighbourhoodForm
     list_display = ["name", "code", "force", "sector", "population"]
     list_filter = ["force", "sector"]

@@ -260,17 +260,18 @@ def get_boundary(
 )
 def locate(request: HttpRequest, point: Query[PointIn]) -> Any:
     """The neighbourhood containing a point; 404 when it lies outside every neighbourhood."""
-    neighbourhood = selectors.locate_neighbourhood(point.latitude, point.longitude)
-    if neighbourhood is None:
+    found = selectors.locate_neighbourhood_ref(point.latitude, point.longitude)
+    if found is None:
         raise NotFound(_("No neighbourhood contains this point."))
-    force = neighbourhood.force.slug
     return {
-        "force": force,
+        "force": found.force_slug,
         "neighbourhood": {
-            "id": neighbourhood.code,
-            "name": neighbourhood.name,
+            "id": found.code,
+            "name": found.name,
             "url": request.build_absolute_uri(
-                reverse("api:v1-neighbourhood", kwargs={"force": force, "code": neighbourhood.code})
+                reverse(
+                    "api:v1-neighbourhood", kwargs={"force": found.force_slug, "code": found.code}
+                )
             ),
         },
     }

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.cache import cache
 from django.db.models import Case, QuerySet, Value, When
 from shapely.geometry import shape
 
 from beatbridge.errors import NotFound
 from beatbridge.places.models import Force, Neighbourhood, fold_for_search
-from beatbridge.places.spatial import boundary_index, locate_point
+from beatbridge.places.spatial import NeighbourhoodRef, boundary_index, locate_ref
+
+# The cache key of the token that services.mark_public_content_changed replaces.
+PUBLIC_CONTENT_VERSION_KEY = "places:public-content-version"
+
+
+def public_content_version() -> str:
+    """A token that changes whenever what the public pages show of places or teams changes.
+
+    Put it in the cache key of anything rendered from those rows: a write elsewhere
+    then reaches every process at once, through the shared cache. An evicted token is
+    simply replaced, which only makes every page render afresh.
+    """
+    version = cache.get(PUBLIC_CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(PUBLIC_CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(PUBLIC_CONTENT_VERSION_KEY, uuid.uuid4().hex)
+    return version
 
 
 def list_forces() -> QuerySet[Force]:
@@ -33,15 +53,19 @@ def neighbourhoods_of(force: Force) -> QuerySet[Neighbourhood]:
 
 
 def get_neighbourhood(force: Force | str, code: str) -> Neighbourhood:
-    """One neighbourhood by force and its id; NotFound names which part was not found."""
-    if isinstance(force, str):
-        force = get_force(force)
+    """One neighbourhood by force and its id; NotFound names which part was not found.
+
+    One query when it exists; only a miss asks whether the force exists.
+    """
+    by_force = {"force__slug": force.lower()} if isinstance(force, str) else {"force": force}
     neighbourhood = (
         Neighbourhood.objects.select_related("force", "sector")
-        .filter(force=force, code=code)
+        .filter(**by_force, code=code)
         .first()
     )
     if neighbourhood is None:
+        if isinstance(force, str):
+            force = get_force(force)
         raise NotFound(
             f"No neighbourhood with the id {code!r} in {force.slug}.", field="neighbourhood"
         )
@@ -70,33 +94,29 @@ def search_neighbourhoods(query: str, *, force: Force | None = None) -> QuerySet
     )
 
 
-def locate_neighbourhood(latitude: float, longitude: float) -> Neighbourhood | None:
-    """The neighbourhood containing the point, or None when it lies outside them all.
+def locate_neighbourhood_ref(latitude: float, longitude: float) -> NeighbourhoodRef | None:
+    """The force id, code and name of the neighbourhood containing the point, or None.
 
-    A point on a border shared by two neighbourhoods resolves to the one with the
-    lowest database id, the same answer every time.
+    The spatial index holds them, so this reads no row: enough to link to or name the
+    neighbourhood. A point on a border shared by two neighbourhoods resolves to the one
+    with the lowest database id, the same answer every time.
     """
-    neighbourhood_id = locate_point(latitude, longitude)
-    if neighbourhood_id is None:
-        return None
-    return Neighbourhood.objects.select_related("force", "sector").get(pk=neighbourhood_id)
+    return locate_ref(latitude, longitude)
 
 
-def neighbours_of(neighbourhood: Neighbourhood) -> list[Neighbourhood]:
+def neighbours_of(neighbourhood: Neighbourhood) -> list[NeighbourhoodRef]:
     """Neighbourhoods of the same force whose boundary touches or overlaps this one's, by name.
 
-    Candidates come from the spatial index, so no other boundary is loaded.
+    Everything comes from the spatial index: no other boundary or row is read.
     """
     index = boundary_index()
     own = index.geometry_of(neighbourhood.pk)
     if own is None:
         own = shape(neighbourhood.boundary)
-    touching = [pk for pk in index.touching(own) if pk != neighbourhood.pk]
-    return list(
-        Neighbourhood.objects.filter(force_id=neighbourhood.force_id, pk__in=touching)
-        .select_related("force", "sector")
-        .defer("boundary")
-        .order_by("name")
+    touching = (index.ref_of(pk) for pk in index.touching(own) if pk != neighbourhood.pk)
+    return sorted(
+        (ref for ref in touching if ref is not None and ref.force_id == neighbourhood.force_id),
+        key=lambda ref: (ref.name, ref.id),
     )
 
 

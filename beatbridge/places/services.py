@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from beatbridge.places.models import (
     fold_for_search,
     neighbourhood_code_validator,
 )
+from beatbridge.places.selectors import PUBLIC_CONTENT_VERSION_KEY
 
 # 7 decimals of a degree is about 1 cm: finer than any survey, coarser than float noise.
 _DECIMALS = 7
@@ -40,8 +42,27 @@ _BATCH_SIZE = 500
 
 
 def mark_boundaries_changed() -> None:
-    """Tell every process to rebuild its spatial index; call inside the changing transaction."""
+    """Tell every process to rebuild its spatial index; call inside the changing transaction.
+
+    Neighbours, names and ids come from the index, so public pages change with it.
+    """
     BoundaryRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+    mark_public_content_changed()
+
+
+def mark_public_content_changed() -> None:
+    """Make every process render public place and team content afresh.
+
+    Call it from any write to a force, sector, neighbourhood, officer or team. The
+    token changes at once, so this process sees the change straight away, and again
+    on commit, so a page rendered from the old rows in between is not kept.
+    """
+    _replace_content_version()
+    transaction.on_commit(_replace_content_version)
+
+
+def _replace_content_version() -> None:
+    cache.set(PUBLIC_CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 @dataclass(frozen=True)

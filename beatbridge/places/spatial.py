@@ -2,7 +2,8 @@
 
 Each process builds the index once and rebuilds it when the BoundaryRevision
 token in the database has moved on, so an import seen by one process reaches
-every other process at its next look-up.
+every other process at its next look-up. Beside each boundary the index keeps the
+neighbourhood's force id, code and name, so a look-up needs no row.
 
 A look-up first reads a grid laid over all boundaries: most cells lie wholly
 inside one neighbourhood (or outside all), and answer at once, with no geometry
@@ -17,10 +18,12 @@ from __future__ import annotations
 import math
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.db import connection
 from shapely.geometry import shape
 
 from beatbridge.places.models import BoundaryRevision, Neighbourhood
@@ -56,6 +59,22 @@ class _Grid:
 
 
 @dataclass(frozen=True)
+class NeighbourhoodRef:
+    """What names a neighbourhood in a link or an answer, held in the index beside its boundary.
+
+    It changes only with a new BoundaryRevision, so every write that renames a
+    neighbourhood, changes its id or its force's id, or deletes one marks the boundaries
+    changed.
+    """
+
+    id: int
+    force_id: int
+    force_slug: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class BoundaryIndex:
     """Boundaries in ascending neighbourhood id, with a tree and a grid over them.
 
@@ -67,9 +86,15 @@ class BoundaryIndex:
     tree: shapely.STRtree
     _id_list: list[int] = field(repr=False, default_factory=list)
     _grid: _Grid | None = field(repr=False, default=None)
+    _refs: dict[int, NeighbourhoodRef] = field(repr=False, default_factory=dict)
 
     @classmethod
-    def build(cls, revision: uuid.UUID | None, rows: list[tuple[int, dict]]) -> BoundaryIndex:
+    def build(
+        cls,
+        revision: uuid.UUID | None,
+        rows: list[tuple[int, dict]],
+        refs: Iterable[NeighbourhoodRef] = (),
+    ) -> BoundaryIndex:
         rows = sorted(rows, key=lambda row: row[0])
         geometries = np.array([shape(boundary) for _id, boundary in rows], dtype=object)
         shapely.prepare(geometries)
@@ -81,7 +106,12 @@ class BoundaryIndex:
             tree=tree,
             _id_list=ids.tolist(),
             _grid=_build_grid(tree, geometries),
+            _refs={ref.id: ref for ref in refs},
         )
+
+    def ref_of(self, neighbourhood_id: int) -> NeighbourhoodRef | None:
+        """The indexed force id, code and name of a neighbourhood; None if not indexed."""
+        return self._refs.get(neighbourhood_id)
 
     def locate(self, latitude: float, longitude: float) -> int | None:
         """The id of the neighbourhood covering the point; the lowest id on a shared border."""
@@ -252,12 +282,23 @@ def _candidates_of_undecided(
     return offsets, tree_index[order].astype(np.int64)
 
 
+_token_field = BoundaryRevision._meta.get_field("token")
+# The table name comes from the model, never from input.
+_REVISION_SQL = f"SELECT token FROM {BoundaryRevision._meta.db_table} WHERE id = 1"  # noqa: S608
 _lock = threading.Lock()
 _index: BoundaryIndex | None = None
 
 
 def current_revision() -> uuid.UUID | None:
-    return BoundaryRevision.objects.filter(pk=1).values_list("token", flat=True).first()
+    """The token of the last boundary change, None before the first.
+
+    Every look-up asks, so it is one statement on an open cursor: the ORM's query
+    building would cost more than the query itself.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION_SQL)
+        row = cursor.fetchone()
+    return _token_field.to_python(row[0]) if row else None
 
 
 def boundary_index() -> BoundaryIndex:
@@ -269,10 +310,21 @@ def boundary_index() -> BoundaryIndex:
         return index
     with _lock:
         if _index is None or _index.revision != revision:
-            rows = list(Neighbourhood.objects.values_list("pk", "boundary"))
-            _index = BoundaryIndex.build(revision, rows)
+            rows = list(
+                Neighbourhood.objects.values_list(
+                    "pk", "boundary", "force_id", "force__slug", "code", "name"
+                )
+            )
+            _index = BoundaryIndex.build(
+                revision,
+                [(pk, boundary) for pk, boundary, *_ref in rows],
+                [NeighbourhoodRef(pk, *ref) for pk, _boundary, *ref in rows],
+            )
         return _index
 
 
-def locate_point(latitude: float, longitude: float) -> int | None:
-    return boundary_index().locate(latitude, longitude)
+def locate_ref(latitude: float, longitude: float) -> NeighbourhoodRef | None:
+    """The indexed reference of the neighbourhood covering the point, without a row read."""
+    index = boundary_index()
+    neighbourhood_id = index.locate(latitude, longitude)
+    return None if neighbourhood_id is None else index.ref_of(neighbourhood_id)

@@ -6,14 +6,23 @@ input, call selectors and render; an unknown force or neighbourhood is a 404 pag
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.translation import get_language
 
 from beatbridge.accounts.selectors import current_team_for, senior_officers_of
 from beatbridge.errors import NotFound
@@ -23,14 +32,27 @@ from beatbridge.places.selectors import (
     get_force,
     get_neighbourhood,
     list_forces,
-    locate_neighbourhood,
+    locate_neighbourhood_ref,
     neighbourhoods_of,
     neighbours_of,
+    public_content_version,
     search_neighbourhoods,
 )
 
 # Enough to scan on a phone; a longer list means the query should be longer.
 SEARCH_RESULT_LIMIT = 50
+# A backstop: every write to what the page shows replaces the content version at once.
+NEIGHBOURHOOD_PAGE_TIMEOUT = 10 * 60
+# Placeholders in a page cached for every anonymous visitor; no rendered text holds a NUL.
+_CSRF_TOKEN_HOLE = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
+_NEXT_PATH_HOLE = "\x00next-path\x00"
+# What the shared anonymous copy is rendered with, whoever asked for it.
+_NOBODY = {
+    "user": AnonymousUser(),
+    "messages": (),
+    "csrf_token": _CSRF_TOKEN_HOLE,
+    "next_path": _NEXT_PATH_HOLE,
+}
 _SAFE_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
 
@@ -95,13 +117,11 @@ def locate(request: HttpRequest) -> HttpResponse:
     form = LocateForm(request.GET)
     if not form.is_valid():
         return render(request, "places/locate.html", {"form": form}, status=400)
-    neighbourhood = locate_neighbourhood(
-        form.cleaned_data["latitude"], form.cleaned_data["longitude"]
-    )
-    if neighbourhood is None:
+    found = locate_neighbourhood_ref(form.cleaned_data["latitude"], form.cleaned_data["longitude"])
+    if found is None:
         context = {"form": form, "not_found": True, "search_form": SearchForm()}
         return render(request, "places/locate.html", context, status=404)
-    return redirect(_neighbourhood_url(neighbourhood))
+    return redirect("places:neighbourhood", force=found.force_slug, code=found.code)
 
 
 def force_detail(request: HttpRequest, force: str) -> HttpResponse:
@@ -122,7 +142,48 @@ def force_detail(request: HttpRequest, force: str) -> HttpResponse:
 
 
 def neighbourhood_detail(request: HttpRequest, force: str, code: str) -> HttpResponse:
-    """A neighbourhood: its boundary, current team, contacts, languages and neighbours."""
+    """A neighbourhood: its boundary, current team, contacts, languages and neighbours.
+
+    All but the site's header is the same for every visitor, so it is rendered once per
+    language and day (teams change by date) and kept in the shared cache until public
+    content changes (``public_content_version``) or it expires. An anonymous visitor
+    with no messages waiting gets the whole page from the cache, with only the
+    language form's CSRF token and return path filled in.
+    """
+    key = _neighbourhood_cache_key(force, code)
+    if request.user.is_authenticated or len(get_messages(request)):
+        return render(
+            request, "places/neighbourhood.html", _neighbourhood_parts(request, force, code, key)
+        )
+    html = cache.get(f"{key}:anonymous")
+    if html is None:
+        parts = _neighbourhood_parts(request, force, code, key)
+        html = render_to_string("places/neighbourhood.html", {**parts, **_NOBODY}, request)
+        cache.set(f"{key}:anonymous", html, NEIGHBOURHOOD_PAGE_TIMEOUT)
+    html = html.replace(_CSRF_TOKEN_HOLE, get_token(request))
+    return HttpResponse(html.replace(_NEXT_PATH_HOLE, escape(request.get_full_path())))
+
+
+def _neighbourhood_parts(request: HttpRequest, force: str, code: str, key: str) -> dict[str, str]:
+    parts = cache.get(key)
+    if parts is None:
+        parts = _render_neighbourhood(request, force, code)
+        cache.set(key, parts, NEIGHBOURHOOD_PAGE_TIMEOUT)
+    return parts
+
+
+def _neighbourhood_cache_key(force: str, code: str) -> str:
+    # Hashed: a code may hold characters a cache key must not.
+    place = hashlib.sha256(f"{force.lower()}\n{code}".encode()).hexdigest()
+    version = public_content_version()
+    return f"places:neighbourhood-page:{version}:{get_language()}:{timezone.localdate()}:{place}"
+
+
+def _render_neighbourhood(request: HttpRequest, force: str, code: str) -> dict[str, str]:
+    """The neighbourhood page's main content as HTML, with the names its title needs.
+
+    The content stays a SafeString through the cache's pickling, so it is not escaped again.
+    """
     try:
         neighbourhood = get_neighbourhood(force, code)
     except NotFound as error:
@@ -138,7 +199,11 @@ def neighbourhood_detail(request: HttpRequest, force: str, code: str) -> HttpRes
         ),
         "map": _map_settings(),
     }
-    return render(request, "places/neighbourhood.html", context)
+    return {
+        "name": neighbourhood.name,
+        "force_name": neighbourhood.force.name,
+        "content": render_to_string("places/_neighbourhood.html", context, request),
+    }
 
 
 def _neighbourhood_url(neighbourhood: Neighbourhood) -> str:

@@ -115,10 +115,10 @@ def list_senior_officers(request: HttpRequest, force: str = Path(..., pattern=FO
 def locate_neighbourhood(request: HttpRequest, q: str) -> Any:
     """The force and neighbourhood containing the point q="lat,lng"; 404 outside them all."""
     latitude, longitude = parse_point(q, field="q")
-    neighbourhood = selectors.locate_neighbourhood(latitude, longitude)
-    if neighbourhood is None:
+    found = selectors.locate_neighbourhood_ref(latitude, longitude)
+    if found is None:
         raise NotFound(_("No neighbourhood contains this point."), field="q")
-    return {"force": neighbourhood.force.slug, "neighbourhood": neighbourhood.code}
+    return {"force": found.force_slug, "neighbourhood": found.code}
 
 
 @router.get("/crime-categories", response={200: list[dict[str, str]], 400: ErrorOut})

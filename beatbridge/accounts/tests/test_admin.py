@@ -253,3 +253,57 @@ def test_the_officer_inline_refuses_an_overlapping_assignment(superuser_client):
     [inline] = response.context["inline_admin_formsets"]
     assert "starts_on" in inline.formset.forms[1].errors
     assert TeamAssignment.objects.count() == 1
+
+
+def team_on_page(client, neighbourhood) -> str:
+    """The team section of the neighbourhood's public page."""
+    url = reverse(
+        "places:neighbourhood",
+        kwargs={"force": neighbourhood.force.slug, "code": neighbourhood.code},
+    )
+    content = client.get(url).content.decode()
+    return content.split('id="team-heading"')[1].split("</section>")[0]
+
+
+def test_a_public_name_edited_in_the_admin_shows_on_the_team_page_at_once(superuser_client):
+    assignment = TeamAssignmentFactory(officer__display_name="Old Name")
+    officer, neighbourhood = assignment.officer, assignment.neighbourhood
+    assert "Old Name" in team_on_page(superuser_client, neighbourhood)
+    prefix = "assignments"
+
+    response = superuser_client.post(
+        reverse("admin:accounts_officerprofile_change", args=[officer.pk]),
+        {
+            "user": officer.user.pk,
+            "force": officer.force.pk,
+            "display_name": "New Name",
+            "rank": officer.rank,
+            "bio": officer.bio,
+            "languages": "[]",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-0-id": assignment.pk,
+            f"{prefix}-0-officer": officer.pk,
+            f"{prefix}-0-neighbourhood": neighbourhood.pk,
+            f"{prefix}-0-role": assignment.role,
+            f"{prefix}-0-starts_on": assignment.starts_on.isoformat(),
+        },
+    )
+
+    assert response.status_code == 302
+    team = team_on_page(superuser_client, neighbourhood)
+    assert "New Name" in team
+    assert "Old Name" not in team
+
+
+def test_an_assignment_deleted_in_the_admin_leaves_the_team_page_at_once(superuser_client):
+    assignment = TeamAssignmentFactory(officer__display_name="Leaving Officer")
+    neighbourhood = assignment.neighbourhood
+    assert "Leaving Officer" in team_on_page(superuser_client, neighbourhood)
+
+    superuser_client.post(
+        reverse("admin:accounts_teamassignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+
+    assert TeamAssignment.objects.count() == 0
+    assert "Leaving Officer" not in team_on_page(superuser_client, neighbourhood)

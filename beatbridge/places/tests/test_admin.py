@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beatbridge.accounts.tests.factories import UserFactory
-from beatbridge.places import services
+from beatbridge.places import selectors, services
 from beatbridge.places.models import BoundaryRevision, Neighbourhood
 from beatbridge.places.tests.factories import (
     ForceFactory,
@@ -138,19 +138,88 @@ def test_a_changed_boundary_is_repaired_recentred_and_reindexed(admin_client):
     assert BoundaryRevision.objects.get().token != token
 
 
-def test_saving_without_touching_the_boundary_leaves_the_index_alone(admin_client):
+def test_saving_neither_boundary_nor_id_nor_name_leaves_the_index_alone(admin_client):
     neighbourhood = NeighbourhoodFactory()
     services.mark_boundaries_changed()
     token = BoundaryRevision.objects.get().token
 
     admin_client.post(
         reverse("admin:places_neighbourhood_change", args=[neighbourhood.pk]),
-        change_form(neighbourhood, name="Renamed"),
+        change_form(neighbourhood, description="Quieter now."),
     )
 
     neighbourhood.refresh_from_db()
-    assert neighbourhood.name == "Renamed"
+    assert neighbourhood.description == "Quieter now."
     assert BoundaryRevision.objects.get().token == token
+
+
+def test_a_renamed_neighbourhood_is_located_by_its_new_name_at_once(admin_client):
+    neighbourhood = NeighbourhoodFactory(name="Before", boundary=square(-122.30, 47.60))
+    services.mark_boundaries_changed()
+    assert selectors.locate_neighbourhood_ref(47.605, -122.295).name == "Before"
+
+    admin_client.post(
+        reverse("admin:places_neighbourhood_change", args=[neighbourhood.pk]),
+        change_form(neighbourhood, name="After", code="NEW-CODE"),
+    )
+
+    found = selectors.locate_neighbourhood_ref(47.605, -122.295)
+    assert (found.name, found.code) == ("After", "NEW-CODE")
+
+
+def test_a_deleted_neighbourhood_is_no_longer_located(admin_client):
+    neighbourhood = NeighbourhoodFactory(boundary=square(-122.30, 47.60))
+    services.mark_boundaries_changed()
+    assert selectors.locate_neighbourhood_ref(47.605, -122.295) is not None
+
+    admin_client.post(
+        reverse("admin:places_neighbourhood_delete", args=[neighbourhood.pk]), {"post": "yes"}
+    )
+
+    assert not Neighbourhood.objects.exists()
+    assert selectors.locate_neighbourhood_ref(47.605, -122.295) is None
+
+
+def test_a_description_edited_in_the_admin_shows_on_the_page_at_once(admin_client):
+    neighbourhood = NeighbourhoodFactory(description="Before.")
+    url = reverse(
+        "places:neighbourhood",
+        kwargs={"force": neighbourhood.force.slug, "code": neighbourhood.code},
+    )
+    assert "Before." in admin_client.get(url).content.decode()
+
+    admin_client.post(
+        reverse("admin:places_neighbourhood_change", args=[neighbourhood.pk]),
+        change_form(neighbourhood, description="After."),
+    )
+
+    assert "After." in admin_client.get(url).content.decode()
+
+
+def test_a_force_renamed_in_the_admin_shows_on_its_neighbourhood_pages_at_once(admin_client):
+    neighbourhood = NeighbourhoodFactory(force__name="Old Police")
+    force = neighbourhood.force
+    url = reverse("places:neighbourhood", kwargs={"force": force.slug, "code": neighbourhood.code})
+    assert "Old Police" in admin_client.get(url).content.decode()
+
+    response = admin_client.post(
+        reverse("admin:places_force_change", args=[force.pk]),
+        {
+            "slug": force.slug,
+            "name": "New Police",
+            "description": "",
+            "telephone": "",
+            "url": "",
+            "engagement_methods": "[]",
+            "sectors-TOTAL_FORMS": "0",
+            "sectors-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    content = admin_client.get(url).content.decode()
+    assert "New Police" in content
+    assert "Old Police" not in content
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,13 @@ from beatbridge.places import selectors, services
 from beatbridge.places.spatial import BoundaryIndex, boundary_index
 from beatbridge.places.tests.factories import ForceFactory, NeighbourhoodFactory, square
 
+
+def located(latitude: float, longitude: float) -> int | None:
+    """The id of the neighbourhood found at the point, or None."""
+    found = selectors.locate_neighbourhood_ref(latitude, longitude)
+    return None if found is None else found.id
+
+
 SEATTLE = Path(__file__).resolve().parents[2] / "demo" / "data" / "seattle.geojson"
 
 # A 0.03° square with a 0.01° hole in the middle, and the island that fills the hole.
@@ -30,7 +37,7 @@ def test_point_inside_a_neighbourhood_locates_it():
     NeighbourhoodFactory(boundary=square(-122.20, 47.60))
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.605, -122.295) == inside
+    assert located(47.605, -122.295) == inside.pk
 
 
 @pytest.mark.django_db
@@ -38,14 +45,14 @@ def test_point_outside_every_neighbourhood_is_not_found():
     NeighbourhoodFactory(boundary=square(-122.30, 47.60))
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(10.0, 10.0) is None
+    assert located(10.0, 10.0) is None
 
 
 @pytest.mark.django_db
 def test_no_neighbourhoods_at_all_locates_nothing():
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.6, -122.3) is None
+    assert located(47.6, -122.3) is None
 
 
 @pytest.mark.django_db
@@ -54,9 +61,9 @@ def test_point_on_a_shared_border_resolves_to_the_lowest_id_every_time():
     NeighbourhoodFactory(boundary=square(-122.29, 47.60))
     services.mark_boundaries_changed()
 
-    answers = {selectors.locate_neighbourhood(47.605, -122.29) for _ in range(3)}
+    answers = {located(47.605, -122.29) for _ in range(3)}
 
-    assert answers == {west}
+    assert answers == {west.pk}
 
 
 @pytest.mark.django_db
@@ -66,7 +73,7 @@ def test_shared_border_answer_does_not_depend_on_creation_order():
     NeighbourhoodFactory(boundary=square(-122.30, 47.60))
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.605, -122.29) == east
+    assert located(47.605, -122.29) == east.pk
 
 
 @pytest.mark.django_db
@@ -74,7 +81,7 @@ def test_point_in_a_hole_is_not_in_the_polygon_around_it():
     NeighbourhoodFactory(boundary=WITH_HOLE)
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.615, -122.315) is None
+    assert located(47.615, -122.315) is None
 
 
 @pytest.mark.django_db
@@ -83,8 +90,8 @@ def test_point_in_a_hole_is_in_the_island_that_fills_it():
     island = NeighbourhoodFactory(boundary={"type": "Polygon", "coordinates": [HOLE]})
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.615, -122.315) == island
-    assert selectors.locate_neighbourhood(47.605, -122.315) == around
+    assert located(47.615, -122.315) == island.pk
+    assert located(47.605, -122.315) == around.pk
 
 
 @pytest.mark.django_db
@@ -94,21 +101,21 @@ def test_every_part_of_a_multipolygon_locates_it():
     )
     services.mark_boundaries_changed()
 
-    assert selectors.locate_neighbourhood(47.605, -122.195) == parts
-    assert selectors.locate_neighbourhood(47.605, -122.095) == parts
-    assert selectors.locate_neighbourhood(47.605, -122.15) is None
+    assert located(47.605, -122.195) == parts.pk
+    assert located(47.605, -122.095) == parts.pk
+    assert located(47.605, -122.15) is None
 
 
 @pytest.mark.django_db
 def test_index_is_rebuilt_after_a_boundary_changes():
     neighbourhood = NeighbourhoodFactory(boundary=square(-122.30, 47.60))
     services.mark_boundaries_changed()
-    assert selectors.locate_neighbourhood(47.705, -122.295) is None
+    assert located(47.705, -122.295) is None
 
     services.change_boundary(neighbourhood=neighbourhood, boundary=square(-122.30, 47.70))
 
-    assert selectors.locate_neighbourhood(47.705, -122.295) == neighbourhood
-    assert selectors.locate_neighbourhood(47.605, -122.295) is None
+    assert located(47.705, -122.295) == neighbourhood.pk
+    assert located(47.605, -122.295) is None
 
 
 @pytest.mark.django_db
@@ -194,9 +201,9 @@ def test_seattle_imports_and_locates_pike_place_market():
     collection = json.loads(SEATTLE.read_text())
 
     result = services.import_boundaries(force=force, collection=collection)
-    pike_place = selectors.locate_neighbourhood(47.6097, -122.3422)
+    pike_place = selectors.locate_neighbourhood_ref(47.6097, -122.3422)
 
     assert (result.created, result.skipped) == (90, [])
     assert pike_place is not None
     assert (pike_place.name, pike_place.code) == ("Pike-Market", "pike-market")
-    assert selectors.locate_neighbourhood(47.6205, -122.3493).name == "Lower Queen Anne"
+    assert selectors.locate_neighbourhood_ref(47.6205, -122.3493).name == "Lower Queen Anne"

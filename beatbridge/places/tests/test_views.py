@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
 import factory
 import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from beatbridge.accounts import services as accounts_services
 from beatbridge.accounts.models import Role
 from beatbridge.accounts.tests.factories import (
     OfficerProfileFactory,
     TeamAssignmentFactory,
     UserFactory,
 )
-from beatbridge.places import services
+from beatbridge.places import services, views
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.tests.factories import (
     ForceFactory,
@@ -104,6 +112,10 @@ def page(client: Client, neighbourhood: Neighbourhood) -> str:
     )
     assert response.status_code == 200
     return response.content.decode()
+
+
+def main(content: str) -> str:
+    return content.split('<main id="main"')[1].split("</main>")[0]
 
 
 # Home
@@ -465,17 +477,133 @@ def test_neighbourhood_page_queries_do_not_grow_with_team_or_neighbours(
         TeamAssignmentFactory(
             officer=OfficerProfileFactory(force=montlake.force), neighbourhood=montlake
         )
-
     services.mark_boundaries_changed()
     page(client, montlake)  # builds this process's spatial index, once per boundary change
+    cache.clear()
 
-    # The force, the neighbourhood, the team, the index's revision check, the neighbours.
-    with django_assert_num_queries(5):
+    # The neighbourhood with its force and sector, the team, the index's revision check.
+    with django_assert_num_queries(3):
         content = page(client, montlake)
 
     neighbours = content.split('id="neighbours-heading"')[1].split("</section>")[0]
     assert content.count('class="person"') == count
     assert neighbours.count("<li>") == count
+
+
+def test_neighbourhood_page_is_served_from_the_cache_without_queries(
+    client: Client, django_assert_num_queries, montlake, officer
+):
+    TeamAssignmentFactory(officer=officer, neighbourhood=montlake)
+    first = page(client, montlake)
+
+    with django_assert_num_queries(0):
+        again = page(client, montlake)
+
+    assert main(again) == main(first)
+    assert "Amina Hassan" in main(again)
+
+
+def test_a_cached_page_keeps_each_visitors_own_header(client: Client, montlake):
+    anonymous = page(client, montlake)
+    client.force_login(UserFactory(role=Role.RESIDENT))
+
+    signed_in = page(client, montlake)
+
+    assert "Sign in" in anonymous
+    assert "Sign out" in signed_in
+    assert "Sign in" not in signed_in
+    assert 'name="csrfmiddlewaretoken"' in signed_in
+    assert "Montlake Café" in signed_in
+
+
+def test_the_cached_page_gives_each_anonymous_visitor_a_working_language_form(montlake):
+    page(Client(), montlake)  # cached by an earlier visitor
+    visitor = Client(enforce_csrf_checks=True)
+
+    content = visitor.get("/forces/seattle/55.CR3001/?from=map").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content)[1]
+    response = visitor.post(
+        reverse("accounts:language"),
+        {"csrfmiddlewaretoken": token, "language": "es", "next": "/forces/seattle/55.CR3001/"},
+    )
+
+    assert 'name="next" type="hidden" value="/forces/seattle/55.CR3001/?from=map"' in content
+    assert "\x00" not in content
+    assert response.status_code == 302
+    assert "Montlake Café" in visitor.get(response["Location"]).content.decode()
+
+
+def test_an_anonymous_visitor_with_a_message_waiting_sees_it_on_the_cached_page(
+    client: Client, rf, montlake
+):
+    page(client, montlake)
+    request = rf.get("/forces/seattle/55.CR3001/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    messages.info(request, "You have been signed out.")
+
+    response = views.neighbourhood_detail(request, force="seattle", code="55.CR3001")
+
+    assert "You have been signed out." in response.content.decode()
+    assert "Montlake Café" in response.content.decode()
+
+
+def test_a_cached_page_is_kept_per_language(client: Client, montlake):
+    english = page(client, montlake)
+
+    spanish = client.get(
+        "/forces/seattle/55.CR3001/", headers={"Accept-Language": "es"}
+    ).content.decode()
+
+    assert "12,345" in english
+    assert "12\xa0345" in spanish
+
+
+def test_a_new_team_member_shows_on_the_page_at_once(client: Client, montlake, officer):
+    assert "Amina Hassan" not in page(client, montlake)
+
+    accounts_services.assign_officer(
+        officer=officer,
+        neighbourhood=montlake,
+        role="neighbourhood_officer",
+        starts_on=datetime.date(2024, 1, 1),
+    )
+
+    assert "Amina Hassan" in page(client, montlake)
+
+
+def test_an_ended_assignment_leaves_the_page_at_once(client: Client, montlake, officer):
+    assignment = TeamAssignmentFactory(officer=officer, neighbourhood=montlake)
+    assert "Amina Hassan" in page(client, montlake)
+
+    accounts_services.end_assignment(
+        assignment=assignment, ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    assert "Amina Hassan" not in page(client, montlake)
+
+
+def test_a_new_neighbour_shows_on_the_page_once_boundaries_change(client: Client, montlake):
+    services.mark_boundaries_changed()
+    assert "No other neighbourhood borders this one." in page(client, montlake)
+
+    services.import_boundaries(
+        force=montlake.force,
+        collection={
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": square(-122.25, 47.5, size=0.25),
+                    "properties": {"id": "EAST", "name": "Eastlake"},
+                }
+            ],
+        },
+        id_property="id",
+    )
+
+    assert '<a href="/forces/seattle/EAST/">Eastlake</a>' in page(client, montlake)
 
 
 # Public to everyone, in every language

@@ -165,7 +165,7 @@ def test_neighbourhood_people_are_the_current_team_without_contact_details(
         ends_on=datetime.date(2020, 1, 1),
     )
 
-    with django_assert_num_queries(3):  # force, neighbourhood, team with officers
+    with django_assert_num_queries(2):  # the neighbourhood with its force, the team with officers
         response = client.get("/api/seattle/N-FRE/people")
 
     assert response.json() == [
@@ -198,6 +198,17 @@ def test_events_and_priorities_are_empty_until_their_modules_arrive(client: Clie
 
 def test_locate_neighbourhood_answers_force_and_neighbourhood_ids(client: Client, fremont):
     response = client.get("/api/locate-neighbourhood", {"q": "47.655,-122.345"})
+
+    assert response.json() == {"force": "seattle", "neighbourhood": "N-FRE"}
+
+
+def test_locate_neighbourhood_reads_only_the_boundary_token_once_indexed(
+    client: Client, django_assert_num_queries, fremont
+):
+    client.get("/api/locate-neighbourhood", {"q": "47.655,-122.345"})
+
+    with django_assert_num_queries(1):
+        response = client.get("/api/locate-neighbourhood", {"q": "47.655,-122.345"})
 
     assert response.json() == {"force": "seattle", "neighbourhood": "N-FRE"}
 
