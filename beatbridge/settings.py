@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -219,6 +220,12 @@ if LANGUAGE_CODE not in _language_codes:
     )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be an IANA time zone such as 'Europe/London'; got {TIME_ZONE!r}."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_SECURE = HTTPS

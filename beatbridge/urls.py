@@ -14,11 +14,11 @@ urlpatterns = [
     path("", include("beatbridge.places.urls")),
 ]
 
-# Officer photos are public; in production a web server in front may serve MEDIA_ROOT instead.
+# Only officer photos are public uploads; anything else under MEDIA_ROOT is never served.
 urlpatterns += [
     path(
-        f"{settings.MEDIA_URL.lstrip('/')}<path:path>",
+        f"{settings.MEDIA_URL.lstrip('/')}officers/<path:path>",
         serve,
-        {"document_root": settings.MEDIA_ROOT},
+        {"document_root": settings.MEDIA_ROOT / "officers"},
     )
 ]

@@ -23,6 +23,7 @@ from beatbridge.accounts.models import OfficerProfile, Role, TeamAssignment, Use
 from beatbridge.accounts.permissions import can_grant_roles
 from beatbridge.errors import DomainError
 from beatbridge.places.admin import PublicContentAdmin
+from beatbridge.web.languages import LanguageCodesField
 
 admin.site.login_form = AdminSignInForm
 
@@ -145,8 +146,16 @@ class TeamAssignmentInline(admin.TabularInline):
     ordering = ("-starts_on",)
 
 
+class OfficerProfileForm(forms.ModelForm):
+    class Meta:
+        model = OfficerProfile
+        fields = "__all__"  # noqa: DJ007
+        field_classes = {"languages": LanguageCodesField}
+
+
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(PublicContentAdmin):
+    form = OfficerProfileForm
     list_display = ("display_name", "rank", "force", "is_senior")
     list_filter = ("force", "is_senior")
     list_select_related = ("force",)

@@ -22,7 +22,7 @@ def current_team_for(
     """The assignments in force for a neighbourhood, lead roles first, then by name."""
     assignments = (
         TeamAssignment.objects.current(on)
-        .filter(neighbourhood_id=neighbourhood_id)
+        .filter(neighbourhood_id=neighbourhood_id, officer__user__is_active=True)
         .select_related("officer")
     )
     return sorted(
@@ -33,12 +33,19 @@ def current_team_for(
 
 def senior_officers_of(force_id: int) -> QuerySet[OfficerProfile]:
     """The force's senior officers, as police.uk's forces/{force}/people lists them."""
-    return OfficerProfile.objects.filter(force_id=force_id, is_senior=True).order_by("display_name")
+    return OfficerProfile.objects.filter(
+        force_id=force_id, is_senior=True, user__is_active=True
+    ).order_by("display_name")
 
 
 def get_public_officer(officer_id: int) -> OfficerProfile:
     """An officer's public profile; NotFound if there is none."""
-    officer = OfficerProfile.objects.select_related("force").filter(pk=officer_id).first()
+    # A deactivated account's profile is no longer public.
+    officer = (
+        OfficerProfile.objects.select_related("force")
+        .filter(pk=officer_id, user__is_active=True)
+        .first()
+    )
     if officer is None:
         raise NotFound(f"No officer with the id {officer_id}.", field="officer")
     return officer

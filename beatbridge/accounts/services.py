@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 import time
 
 from django.conf import settings
@@ -33,12 +32,11 @@ from beatbridge.accounts.permissions import can_grant_roles
 from beatbridge.errors import DomainError, PermissionDenied
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.places.services import mark_public_content_changed
+from beatbridge.web.languages import clean_language_codes
 
 logger = logging.getLogger(__name__)
 
 _FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 150
-# BCP 47 language tags as officers and neighbourhoods list them: "en", "so", "zh-hant".
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
 
 class TooManySignInAttempts(DomainError):
@@ -124,20 +122,6 @@ def register_resident(
     return user
 
 
-def _clean_languages(languages: list[str] | None) -> list[str]:
-    cleaned: list[str] = []
-    for language in languages or []:
-        tag = str(language).strip().lower()
-        if not _LANGUAGE_TAG.match(tag):
-            raise DomainError(
-                _("%(tag)r is not a language code such as 'en' or 'es'.") % {"tag": language},
-                field="languages",
-            )
-        if tag not in cleaned:
-            cleaned.append(tag)
-    return cleaned
-
-
 @transaction.atomic
 def create_officer(
     *,
@@ -180,7 +164,7 @@ def create_officer(
         display_name=public_name,
         rank=rank.strip(),
         bio=bio.strip(),
-        languages=_clean_languages(languages),
+        languages=clean_language_codes(languages),
         is_senior=is_senior,
     )
     mark_public_content_changed()
@@ -227,8 +211,9 @@ def grant_role(*, user: User, role: str, granted_by: User) -> User:
     if role not in Role.values:
         raise DomainError(_("Choose one of the roles offered."), field="role")
     user.role = role
-    user.is_staff = role == Role.ADMINISTRATOR or user.is_superuser
-    user.save(update_fields=["role", "is_staff"])
+    # An administrator manages everything in the admin; any other role has no admin access.
+    user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
     logger.info("Account %s granted the role %s by account %s", user.pk, role, granted_by.pk)
     return user
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from beatbridge.errors import DomainError
 from beatbridge.places import services
 from beatbridge.places.models import Force, Neighbourhood, Sector
+from beatbridge.web.languages import LanguageCodesField
 
 # Team and force web pages are https today; Django 6 assumes so too.
 _HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -62,8 +63,26 @@ class SectorInline(admin.TabularInline):
     fields = ["name", "slug"]
 
 
+class EngagementMethodsField(forms.JSONField):
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        try:
+            return services.clean_engagement_methods(super().clean(value))
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class ForceForm(forms.ModelForm):
+    url = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Force
+        fields = "__all__"  # noqa: DJ007
+        field_classes = {"engagement_methods": EngagementMethodsField}
+
+
 @admin.register(Force)
 class ForceAdmin(PublicContentAdmin):
+    form = ForceForm
     # Deleting a force deletes its neighbourhoods too.
     index_fields = frozenset({"slug"})
     list_display = ["name", "slug", "telephone"]
@@ -95,6 +114,7 @@ class NeighbourhoodForm(forms.ModelForm):
         model = Neighbourhood
         # The boundary reaches the row only through services.change_boundary.
         exclude = ["boundary"]  # noqa: DJ006
+        field_classes = {"languages": LanguageCodesField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -41,6 +41,37 @@ _CODE_MAX_LENGTH = Neighbourhood._meta.get_field("code").max_length or 64
 _BATCH_SIZE = 500
 
 
+_ENGAGEMENT_KEYS = ("type", "title", "description", "url")
+_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+def clean_engagement_methods(methods: object) -> list[dict[str, str]]:
+    """A force's ways to engage, in police.uk's shape; DomainError on "engagement_methods".
+
+    A list of objects with text ``type``, ``title``, ``description`` and ``url`` (each
+    optional, no other keys); a url must be http(s), mailto: or tel:.
+    """
+    problem = _("Give a list of objects with the keys type, title, description and url.")
+    if methods is None:
+        return []
+    if not isinstance(methods, list):
+        raise DomainError(problem, field="engagement_methods")
+    cleaned = []
+    for method in methods:
+        if not isinstance(method, dict) or not set(method) <= set(_ENGAGEMENT_KEYS):
+            raise DomainError(problem, field="engagement_methods")
+        if not all(isinstance(value, str) for value in method.values()):
+            raise DomainError(problem, field="engagement_methods")
+        url = method.get("url", "")
+        if url and not url.startswith(_LINK_SCHEMES):
+            raise DomainError(
+                _("%(url)s is not an http(s), mailto: or tel: link.") % {"url": url},
+                field="engagement_methods",
+            )
+        cleaned.append({key: method.get(key, "") for key in _ENGAGEMENT_KEYS})
+    return cleaned
+
+
 def mark_boundaries_changed() -> None:
     """Tell every process to rebuild its spatial index; call inside the changing transaction.
 

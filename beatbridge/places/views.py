@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
@@ -176,7 +176,10 @@ def _neighbourhood_cache_key(force: str, code: str) -> str:
     # Hashed: a code may hold characters a cache key must not.
     place = hashlib.sha256(f"{force.lower()}\n{code}".encode()).hexdigest()
     version = public_content_version()
-    return f"places:neighbourhood-page:{version}:{get_language()}:{timezone.localdate()}:{place}"
+    # The script prefix is in the links the content holds.
+    prefix = hashlib.sha256(get_script_prefix().encode()).hexdigest()[:12]
+    day = timezone.localdate()
+    return f"places:neighbourhood-page:{version}:{get_language()}:{day}:{prefix}:{place}"
 
 
 def _render_neighbourhood(request: HttpRequest, force: str, code: str) -> dict[str, str]:
@@ -224,7 +227,7 @@ def _map_settings() -> dict[str, str]:
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
         # The script swaps these placeholders for a feature's force and id.
         "neighbourhood_url": reverse(
-            "places:neighbourhood", kwargs={"force": "__force__", "code": "__id__"}
+            "places:neighbourhood", kwargs={"force": "__force__", "code": "ID__"}
         ),
     }
 

@@ -29,6 +29,8 @@ def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("variable", "value"),
     [
         ("DEBUG", "maybe"),
+        ("TIME_ZONE", "Nowhere/Foo"),
+        ("TIME_ZONE", ""),
         ("HTTPS", "sometimes"),
         ("CONN_MAX_AGE", "forever"),
         ("LANGUAGE_CODE", "xx"),

@@ -432,3 +432,13 @@ def test_remember_language_keeps_the_choice():
 
     user.refresh_from_db()
     assert user.preferred_language == "es"
+
+
+def test_an_administrator_granted_in_the_app_can_manage_neighbourhoods_in_the_admin(client):
+    person = UserFactory()
+    services.grant_role(user=person, role=Role.ADMINISTRATOR, granted_by=AdministratorFactory())
+    client.force_login(person)
+
+    response = client.get("/admin/places/neighbourhood/")
+
+    assert response.status_code == 200

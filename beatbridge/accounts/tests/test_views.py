@@ -383,3 +383,38 @@ def test_officer_page_reads_a_bounded_number_of_queries(client, django_assert_ma
 
     with django_assert_max_num_queries(3):
         client.get(url)
+
+
+def test_a_deactivated_officer_leaves_the_team_and_their_profile_is_no_longer_public(client):
+    assignment = TeamAssignmentFactory()
+    officer = assignment.officer
+    officer.user.is_active = False
+    officer.user.save(update_fields=["is_active"])
+
+    profile = client.get(reverse("officers:detail", kwargs={"officer_id": officer.pk}))
+    team_page = client.get(
+        reverse(
+            "places:neighbourhood",
+            kwargs={
+                "force": assignment.neighbourhood.force.slug,
+                "code": assignment.neighbourhood.code,
+            },
+        )
+    )
+
+    assert profile.status_code == 404
+    assert officer.display_name not in team_page.content.decode()
+
+
+def test_only_officer_photos_are_served_from_media(client, settings):
+    photos = settings.MEDIA_ROOT / "officers"
+    photos.mkdir(parents=True, exist_ok=True)
+    photo, private = photos / "test-photo.jpg", settings.MEDIA_ROOT / "test-private.txt"
+    photo.write_bytes(b"photo")
+    private.write_text("not for the public")
+    try:
+        assert client.get("/media/officers/test-photo.jpg").status_code == 200
+        assert client.get("/media/test-private.txt").status_code == 404
+    finally:
+        photo.unlink()
+        private.unlink()

@@ -258,3 +258,42 @@ def test_an_administrator_adds_a_neighbourhood_with_its_centre_computed(admin_cl
     assert (added.centre_longitude, added.centre_latitude) == pytest.approx((-122.295, 47.605))
     assert added.search_name == "new"
     assert BoundaryRevision.objects.exists()
+
+
+@pytest.mark.parametrize("languages", ['["en", 7]', '"es"', '["not a code"]'])
+def test_languages_that_are_not_a_list_of_codes_are_refused_in_the_admin(admin_client, languages):
+    neighbourhood = NeighbourhoodFactory(languages=["en"])
+
+    response = admin_client.post(
+        reverse("admin:places_neighbourhood_change", args=[neighbourhood.pk]),
+        change_form(neighbourhood, languages=languages),
+    )
+
+    neighbourhood.refresh_from_db()
+    assert response.status_code == 200
+    assert "languages" in response.context["adminform"].form.errors
+    assert neighbourhood.languages == ["en"]
+
+
+@pytest.mark.parametrize(
+    "methods",
+    ['["see our website"]', '[{"url": "javascript:alert(1)"}]', '[{"title": 3}]', '{"a": 1}'],
+)
+def test_malformed_engagement_methods_are_refused_in_the_admin(admin_client, methods):
+    force = ForceFactory()
+
+    response = admin_client.post(
+        reverse("admin:places_force_change", args=[force.pk]),
+        {
+            "slug": force.slug,
+            "name": force.name,
+            "engagement_methods": methods,
+            "sectors-TOTAL_FORMS": "0",
+            "sectors-INITIAL_FORMS": "0",
+        },
+    )
+
+    force.refresh_from_db()
+    assert response.status_code == 200
+    assert "engagement_methods" in response.context["adminform"].form.errors
+    assert force.engagement_methods == []

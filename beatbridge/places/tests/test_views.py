@@ -134,7 +134,7 @@ def test_home_map_reads_the_force_boundaries_from_the_api(client: Client, force)
     content = client.get(reverse("places:home")).content.decode()
 
     assert 'data-boundaries-url="/api/v1/forces/seattle/boundaries"' in content
-    assert 'data-neighbourhood-url="/forces/__force__/__id__/"' in content
+    assert 'data-neighbourhood-url="/forces/__force__/ID__/"' in content
 
 
 def test_home_offers_use_my_location_only_through_the_script(client: Client, force):
@@ -655,3 +655,13 @@ def test_arabic_pages_are_laid_out_right_to_left(client: Client, montlake):
     response = client.get("/forces/seattle/55.CR3001/", headers={"Accept-Language": "ar"})
 
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["%00", "_hidden", "a%20b", "x" * 65])
+def test_a_code_no_neighbourhood_could_have_is_a_404_before_any_query(
+    client: Client, force, code, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(f"/forces/{force.slug}/{code}/")
+
+    assert response.status_code == 404

@@ -35,7 +35,7 @@
     var properties = feature.properties || {};
     return pattern
       .replace("__force__", encodeURIComponent(properties.force))
-      .replace("__id__", encodeURIComponent(properties.id));
+      .replace("ID__", encodeURIComponent(properties.id));
   }
 
   function drawBoundary(element, map) {
@@ -60,9 +60,10 @@
         var layer = L.geoJSON(collection, {
           style: AREA_STYLE,
           onEachFeature: function (feature, featureLayer) {
-            featureLayer.bindTooltip(String((feature.properties || {}).name || ""), {
-              sticky: true,
-            });
+            // A DOM node, not a string: Leaflet puts string tooltips in as HTML.
+            var label = document.createElement("span");
+            label.textContent = String((feature.properties || {}).name || "");
+            featureLayer.bindTooltip(label, { sticky: true });
             featureLayer.on("click", function () {
               window.location.assign(neighbourhoodUrl(pattern, feature));
             });
