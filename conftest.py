@@ -3,6 +3,15 @@
 import pytest
 from django.core.cache import cache
 
+from beatbridge.accounts.tests.factories import OfficerProfileFactory, TeamAssignmentFactory
+from beatbridge.places import services
+from beatbridge.places.tests.factories import (
+    ForceFactory,
+    NeighbourhoodFactory,
+    SectorFactory,
+    square,
+)
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
@@ -10,3 +19,47 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def force():
+    return ForceFactory(
+        slug="seattle",
+        name="Seattle Police",
+        description="Serving the city.",
+        telephone="206-625-5011",
+        url="https://police.example.org",
+        engagement_methods=[
+            {
+                "type": "facebook",
+                "title": "Facebook",
+                "description": "News from the precincts",
+                "url": "https://facebook.example/spd",
+            }
+        ],
+    )
+
+
+@pytest.fixture
+def fremont(force):
+    """A neighbourhood with a team of one, located by the spatial index."""
+    neighbourhood = NeighbourhoodFactory(
+        force=force,
+        code="N-FRE",
+        name="Fremont",
+        description="Home of the troll.",
+        population=24000,
+        boundary=square(-122.35, 47.65),
+        centre_latitude=47.655,
+        centre_longitude=-122.345,
+        sector=SectorFactory(force=force, slug="north", name="North"),
+        email="fremont@police.example.org",
+        telephone="206-555-0100",
+        languages=["en", "es"],
+    )
+    officer = OfficerProfileFactory(
+        force=force, display_name="Ana Ruiz", rank="Sergeant", bio="Twenty years in Fremont."
+    )
+    TeamAssignmentFactory(officer=officer, neighbourhood=neighbourhood)
+    services.mark_boundaries_changed()
+    return neighbourhood

@@ -9,42 +9,10 @@ from beatbridge.places import services
 from beatbridge.places.tests.factories import (
     ForceFactory,
     NeighbourhoodFactory,
-    SectorFactory,
     square,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def force():
-    return ForceFactory(
-        slug="seattle",
-        name="Seattle Police",
-        description="Serving the city.",
-        url="https://police.example.org",
-        engagement_methods=[
-            {"type": "twitter", "title": "X", "description": "News", "url": "https://x.example"}
-        ],
-    )
-
-
-@pytest.fixture
-def fremont(force):
-    return NeighbourhoodFactory(
-        force=force,
-        code="N-FRE",
-        name="Fremont",
-        description="Home of the troll.",
-        population=24000,
-        boundary=square(-122.35, 47.65),
-        centre_latitude=47.655,
-        centre_longitude=-122.345,
-        sector=SectorFactory(force=force, slug="north", name="North"),
-        email="fremont@police.example.org",
-        telephone="206-555-0100",
-        languages=["en", "es"],
-    )
 
 
 def test_forces_list_is_paginated_with_the_force_fields(client: Client, force):
@@ -60,10 +28,15 @@ def test_forces_list_is_paginated_with_the_force_fields(client: Client, force):
             "id": "seattle",
             "name": "Seattle Police",
             "description": "Serving the city.",
-            "telephone": "101",
+            "telephone": "206-625-5011",
             "url": "https://police.example.org",
             "engagement_methods": [
-                {"type": "twitter", "title": "X", "description": "News", "url": "https://x.example"}
+                {
+                    "type": "facebook",
+                    "title": "Facebook",
+                    "description": "News from the precincts",
+                    "url": "https://facebook.example/spd",
+                }
             ],
         }
     ]
