@@ -36,3 +36,10 @@ class NotFound(DomainError):
 class PermissionDenied(DomainError):
     status = 403
     default_code = "forbidden"
+
+
+class TooManyRequests(DomainError):
+    """Refused because a rate limit was reached; the client should wait and try again."""
+
+    status = 429
+    default_code = "too_many_requests"

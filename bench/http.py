@@ -185,7 +185,7 @@ def prepare(env: dict[str, str]) -> None:
     for command in (
         ["migrate", "--noinput", "--verbosity", "0"],
         ["collectstatic", "--noinput", "--verbosity", "0"],
-        ["load_demo"],
+        ["load_demo", "--allow-published-passwords"],
     ):
         subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
             [str(BIN / "beatbridge"), *command],

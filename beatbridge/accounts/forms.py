@@ -14,7 +14,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from beatbridge.accounts import selectors, services
-from beatbridge.errors import DomainError
+from beatbridge.errors import DomainError, TooManyRequests
 from beatbridge.places.models import Neighbourhood
 
 
@@ -30,7 +30,8 @@ def client_address(request: Any) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if settings.SECURE_PROXY_SSL_HEADER and forwarded:
         return str(forwarded.split(",")[-1].strip())
-    return request.META.get("REMOTE_ADDR")
+    # Never None for a request: the limits count a request without an address as "unknown".
+    return str(request.META.get("REMOTE_ADDR") or "")
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
@@ -42,12 +43,17 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
 class ServiceForm(forms.Form):
     """A form that hands its input to a service; a refusal shows on the field it names."""
 
+    # 429 once a rate limit refused the input, so the page can answer with it.
+    status = 200
+
     def call_service(self, service: Callable[..., Any], /, **arguments: Any) -> Any:
         """The service's result, or None once its refusal is on the form."""
         try:
             return service(**arguments)
         except DomainError as error:
             add_domain_error(self, error)
+            if isinstance(error, TooManyRequests):
+                self.status = error.status
             return None
 
 
@@ -124,12 +130,13 @@ class SignUpForm(PersonalDetailsForm):
             self.add_error("password_again", _("The two passwords do not match."))
         return cleaned
 
-    def save(self) -> Any:
+    def save(self, *, client_address: str | None) -> Any:
         """The new account, or None with the service's refusal shown on its field."""
         return self.call_service(
             services.register_resident,
             email=self.cleaned_data["email"],
             password=self.cleaned_data["password"],
+            client_address=client_address,
             **self.personal_details(),
         )
 
@@ -152,7 +159,7 @@ class RateLimitedSignInMixin:
                     password=password,
                     client_address=client_address(form.request),
                 )
-            except services.TooManySignInAttempts as error:
+            except TooManyRequests as error:
                 self.status = error.status
                 raise forms.ValidationError(error.message, code=error.code) from None
             except DomainError as error:

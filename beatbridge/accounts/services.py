@@ -7,8 +7,10 @@ Every function takes keyword arguments, runs in one transaction and raises
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import logging
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -29,7 +31,7 @@ from beatbridge.accounts.models import (
     User,
 )
 from beatbridge.accounts.permissions import can_grant_roles
-from beatbridge.errors import DomainError, PermissionDenied
+from beatbridge.errors import DomainError, PermissionDenied, TooManyRequests
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.places.services import mark_public_content_changed
 from beatbridge.web.languages import clean_language_codes
@@ -37,11 +39,6 @@ from beatbridge.web.languages import clean_language_codes
 logger = logging.getLogger(__name__)
 
 _FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 150
-
-
-class TooManySignInAttempts(DomainError):
-    status = 429
-    default_code = "too_many_attempts"
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -101,13 +98,28 @@ def register_resident(
     full_name: str = "",
     preferred_language: str = "",
     home_neighbourhood: Neighbourhood | None = None,
+    client_address: str | None = None,
 ) -> User:
     """A new resident account, the only role anyone may choose for themselves.
 
     The e-mail must be valid and not yet used (ignoring case); the password must
     pass the configured validators. Staff roles are granted later by an
-    administrator (``grant_role``).
+    administrator (``grant_role``). ``client_address`` is the web client signing up
+    (see ``sign_in``): every attempt from it counts, successful or not, so the form
+    cannot be used to probe many e-mails for an account, and a client that tried too
+    often in the window is refused (``TooManyRequests``, HTTP 429). Accounts made
+    without a web request (the demo) pass None and are not counted.
     """
+    if client_address is not None:
+        counters = [_counter("sign-up", "client", SIGN_UP_CLIENT_CEILING, _client(client_address))]
+        _refuse_over_limit(
+            counters,
+            message=_(
+                "Too many sign-ups from your network. Please wait a few minutes and try again."
+            ),
+            field=None,
+        )
+        _count_attempt(counters)
     user = User(
         email=normalise_new_email(email),
         full_name=_clean_full_name(full_name),
@@ -322,35 +334,115 @@ def end_assignment(*, assignment: TeamAssignment, ends_on: datetime.date) -> Tea
     return assignment
 
 
-# --- sign-in ------------------------------------------------------------------------------
+# --- rate limits ----------------------------------------------------------------------------
+
+# Ceilings per window of LOGIN_ATTEMPT_WINDOW_SECONDS, as multiples of LOGIN_ATTEMPT_LIMIT so
+# that one setting tunes them all. Sign-in failures count per e-mail and client together, so a
+# stranger's failures never lock a person out; the wider sign-in ceilings stop a guesser who
+# spreads over many clients (per e-mail) or tries many e-mails from one (per client).
+SIGN_IN_EMAIL_CEILING = 10
+SIGN_IN_CLIENT_CEILING = 4
+SIGN_UP_CLIENT_CEILING = 2
+# Every reset request may send a mail: the per-e-mail ceiling stops anyone flooding an inbox.
+PASSWORD_RESET_EMAIL_CEILING = 1
+PASSWORD_RESET_CLIENT_CEILING = 2
 
 
-def _attempt_keys(*, email: str, client_address: str | None) -> list[str]:
-    """Cache keys for the counters; e-mails and addresses are hashed, never stored as given."""
-    keys = [f"sign-in:email:{salted_hmac('sign-in-email', email).hexdigest()}"]
-    if client_address:
-        keys.append(f"sign-in:client:{salted_hmac('sign-in-client', client_address).hexdigest()}")
-    return keys
+class _Counter(NamedTuple):
+    key: str
+    ceiling: int
 
 
-def _failures(key: str, now: float) -> int:
-    """Failures counted under a key in its current window (0 once the window has passed)."""
+def _client(client_address: str | None) -> str:
+    """The client a limit counts: an IPv4 address, or the /64 network of an IPv6 address.
+
+    One IPv6 subscriber usually holds a whole /64, so counting single addresses would let
+    them dodge every limit. Requests without an address count as one unknown client.
+    """
+    if not client_address:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client_address)
+    except ValueError:
+        return client_address
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _counter(action: str, scope: str, times: int, *values: str) -> _Counter:
+    """A counter for an action, its ceiling ``times`` LOGIN_ATTEMPT_LIMIT.
+
+    Its values (an e-mail, a client) are in its key only as an HMAC keyed with SECRET_KEY,
+    so the cache never holds an address.
+    """
+    digest = salted_hmac(
+        f"beatbridge.limits.{action}.{scope}", "\n".join(values), algorithm="sha256"
+    ).hexdigest()
+    return _Counter(f"limits:{action}:{scope}:{digest}", settings.LOGIN_ATTEMPT_LIMIT * times)
+
+
+def _window_start(key: str, now: float) -> float | None:
     started = cache.get(f"{key}:start")
     if started is None or now >= started + settings.LOGIN_ATTEMPT_WINDOW_SECONDS:
-        return 0
-    return int(cache.get(f"{key}:{started}", 0))
+        return None
+    return float(started)
 
 
-def _record_failure(key: str, now: float) -> None:
+def _refuse_over_limit(counters: list[_Counter], *, message: str, field: str | None) -> None:
+    """TooManyRequests once any counter has reached its ceiling in its current window."""
+    now = time.time()
+    for key, ceiling in counters:
+        started = _window_start(key, now)
+        if started is not None and int(cache.get(f"{key}:{started}", 0)) >= ceiling:
+            logger.warning("Refused: rate limit %s reached", key.rsplit(":", 1)[0])
+            raise TooManyRequests(message, field=field)
+
+
+def _count_attempt(counters: list[_Counter]) -> None:
+    now = time.time()
     window = settings.LOGIN_ATTEMPT_WINDOW_SECONDS
-    # The first failure opens the window; add() keeps a concurrent failure from reopening it.
-    cache.add(f"{key}:start", now, timeout=window)
-    started = cache.get(f"{key}:start", now)
-    count_key = f"{key}:{started}"
-    cache.add(count_key, 0, timeout=window)
-    cache.incr(count_key)
-    # Some backends restart an entry's expiry on incr; the window runs from its first failure.
-    cache.touch(count_key, timeout=max(1, int(started + window - now)))
+    for key, _ceiling in counters:
+        # The first attempt opens the window; add() keeps a concurrent one from reopening it.
+        cache.add(f"{key}:start", now, timeout=window)
+        started = cache.get(f"{key}:start", now)
+        count_key = f"{key}:{started}"
+        cache.add(count_key, 0, timeout=window)
+        cache.incr(count_key)
+        # Some backends restart an entry's expiry on incr; the window runs from its opening.
+        cache.touch(count_key, timeout=max(1, int(started + window - now)))
+
+
+def _clear(counter: _Counter) -> None:
+    started = cache.get(f"{counter.key}:start")
+    cache.delete_many([f"{counter.key}:start", f"{counter.key}:{started}"])
+
+
+def count_password_reset(*, email: str, client_address: str | None) -> None:
+    """Count a request for a password reset mail, refusing it once the e-mail or client has
+    asked too often (TooManyRequests, HTTP 429).
+
+    Requests count whether or not an account has the e-mail, and the refusal is the same.
+    """
+    counters = [
+        _counter(
+            "password-reset", "email", PASSWORD_RESET_EMAIL_CEILING, (email or "").strip().lower()
+        ),
+        _counter(
+            "password-reset", "client", PASSWORD_RESET_CLIENT_CEILING, _client(client_address)
+        ),
+    ]
+    _refuse_over_limit(
+        counters,
+        message=_(
+            "Too many password reset requests. Please wait a few minutes and try again, "
+            "and check your inbox: a link may already be on its way."
+        ),
+        field="email",
+    )
+    _count_attempt(counters)
 
 
 def sign_in(
@@ -358,30 +450,35 @@ def sign_in(
 ) -> User:
     """Check an e-mail and password, refusing further tries after too many failures.
 
-    After ``LOGIN_ATTEMPT_LIMIT`` failures for an e-mail address, or from one client
-    address, within ``LOGIN_ATTEMPT_WINDOW_SECONDS``, every attempt is refused
-    (``TooManySignInAttempts``, HTTP 429) until the window passes, even with the
-    right password. A success clears the e-mail's counter. Addresses are kept
-    only as keyed hashes. Does not start a session: the caller logs the user in.
+    Failures count per window of ``LOGIN_ATTEMPT_WINDOW_SECONDS``. Once an e-mail has
+    failed ``LOGIN_ATTEMPT_LIMIT`` times from one client, that e-mail is refused to that
+    client until the window passes, even with the right password
+    (``TooManyRequests``, HTTP 429); other clients may still sign in with it. Two wider
+    ceilings (see ``SIGN_IN_EMAIL_CEILING`` and ``SIGN_IN_CLIENT_CEILING``) refuse an
+    e-mail to every client, and a client every e-mail. Unknown e-mails count like known
+    ones and every refusal reads the same, so none tells whether an account exists. A
+    success clears the count of its e-mail and client. Does not start a session: the
+    caller logs the user in.
     """
     email = (email or "").strip().lower()
-    keys = _attempt_keys(email=email, client_address=client_address)
-    now = time.time()
-    if any(_failures(key, now) >= settings.LOGIN_ATTEMPT_LIMIT for key in keys):
-        logger.warning("Sign-in refused: too many failed attempts")
-        raise TooManySignInAttempts(
-            _("Too many failed sign-in attempts. Please wait a few minutes and try again."),
-            field="email",
-        )
+    client = _client(client_address)
+    pair = _counter("sign-in", "pair", 1, email, client)
+    counters = [
+        pair,
+        _counter("sign-in", "email", SIGN_IN_EMAIL_CEILING, email),
+        _counter("sign-in", "client", SIGN_IN_CLIENT_CEILING, client),
+    ]
+    _refuse_over_limit(
+        counters,
+        message=_("Too many failed sign-in attempts. Please wait a few minutes and try again."),
+        field="email",
+    )
     user = authenticate(request, email=email, password=password)
     if user is None:
-        for key in keys:
-            _record_failure(key, now)
+        _count_attempt(counters)
         raise DomainError(
             _("Enter a correct e-mail address and password. Both may be case-sensitive."),
             code="invalid_login",
         )
-    email_key = keys[0]
-    started = cache.get(f"{email_key}:start")
-    cache.delete_many([f"{email_key}:start", f"{email_key}:{started}"])
+    _clear(pair)
     return user  # type: ignore[return-value]

@@ -20,19 +20,25 @@ from beatbridge.accounts.forms import (
     ProfileForm,
     SignInForm,
     SignUpForm,
+    add_domain_error,
+    client_address,
 )
-from beatbridge.errors import NotFound
+from beatbridge.errors import NotFound, TooManyRequests
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (user := form.save()) is not None:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (user := form.save(client_address=client_address(request))) is not None
+    ):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Beatbridge. Your account is ready."))
         return redirect("accounts:profile")
-    return render(request, "accounts/sign_up.html", {"form": form})
+    return render(request, "accounts/sign_up.html", {"form": form}, status=form.status)
 
 
 class SignInView(auth_views.LoginView):
@@ -78,11 +84,25 @@ def change_language(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, under a limit per e-mail and per client (each request may send a mail)."""
+
     template_name = "accounts/password_reset_form.html"
     form_class = LocalisedPasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form: LocalisedPasswordResetForm) -> HttpResponse:
+        try:
+            services.count_password_reset(
+                email=form.cleaned_data["email"], client_address=client_address(self.request)
+            )
+        except TooManyRequests as error:
+            add_domain_error(form, error)
+            response = self.form_invalid(form)
+            response.status_code = error.status
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

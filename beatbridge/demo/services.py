@@ -16,7 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -136,6 +138,22 @@ def load_demo() -> CityResult:
         result = _build_city(force=force, collection=collection, spec=spec)
         accounts_created = _ensure_demo_accounts(force)
     return replace(result, accounts_created=accounts_created)
+
+
+def is_demo_database(database: Mapping[str, Any]) -> bool:
+    """Whether database settings (as in DATABASES) name the demo's own database.
+
+    That is an SQLite file inside the project's var/ directory, where ``make run`` keeps
+    it. Only there may the demo's accounts, whose password is published, be created
+    without the operator saying so: any other database may be a real deployment's.
+    """
+    name = str(database.get("NAME") or "")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or not name:
+        return False
+    if name == ":memory:" or name.startswith("file:"):
+        return False
+    demo_directory = (Path(settings.BASE_DIR) / "var").resolve()
+    return Path(name).resolve().is_relative_to(demo_directory)
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:

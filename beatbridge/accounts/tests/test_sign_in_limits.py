@@ -10,19 +10,24 @@ from django.urls import reverse
 
 from beatbridge.accounts import services
 from beatbridge.accounts.tests.factories import SuperuserFactory, UserFactory
+from beatbridge.errors import TooManyRequests
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # the factories' password
+ATTACKER = "198.51.100.7"
+OWNER = "203.0.113.1"
+REFUSAL = "Too many failed sign-in attempts"
 
 
 @pytest.fixture(autouse=True)
 def _limits(settings):
+    # Per e-mail and client 5, per e-mail 50, per client 20 (services' ceilings).
     settings.LOGIN_ATTEMPT_LIMIT = 5
     settings.LOGIN_ATTEMPT_WINDOW_SECONDS = 900
 
 
-def sign_in(client, email, password, address="198.51.100.7"):
+def sign_in(client, email, password, address=ATTACKER):
     return client.post(
         reverse("accounts:sign-in"),
         {"username": email, "password": password},
@@ -30,64 +35,92 @@ def sign_in(client, email, password, address="198.51.100.7"):
     )
 
 
-def fail(client, email, times, address="198.51.100.7"):
+def fail(client, email, times, address=ATTACKER):
     for _ in range(times):
         assert sign_in(client, email, "wrong password", address).status_code == 200
 
 
-def test_the_sixth_attempt_is_refused_even_with_the_right_password(client):
+def test_the_sixth_attempt_from_one_client_is_refused_even_with_the_right_password(client):
     UserFactory(email="sam@example.org")
     fail(client, "sam@example.org", 5)
 
     response = sign_in(client, "sam@example.org", PASSWORD)
 
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert REFUSAL in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
-def test_the_limit_counts_an_email_whatever_its_case_or_client(client):
-    UserFactory(email="sam@example.org")
-    for number in range(5):
-        sign_in(client, "SAM@example.org", "wrong", address=f"198.51.100.{number}")
+def test_someone_elses_failures_do_not_lock_the_owner_out(client):
+    owner = UserFactory(email="sam@example.org")
+    fail(client, "sam@example.org", 5, address=ATTACKER)
 
-    response = sign_in(client, "sam@example.org", PASSWORD, address="203.0.113.1")
-
-    assert response.status_code == 429
-
-
-def test_another_email_from_another_client_still_signs_in(client):
-    UserFactory(email="sam@example.org")
-    other = UserFactory(email="ana@example.org")
-    fail(client, "sam@example.org", 5)
-
-    response = sign_in(client, "ana@example.org", PASSWORD, address="203.0.113.1")
+    response = sign_in(client, "sam@example.org", PASSWORD, address=OWNER)
 
     assert response.status_code == 302
-    assert client.session[SESSION_KEY] == str(other.pk)
+    assert client.session[SESSION_KEY] == str(owner.pk)
 
 
-def test_one_client_failing_on_many_emails_is_stopped(client):
-    UserFactory(email="ana@example.org")
-    for number in range(5):
-        sign_in(client, f"guess{number}@example.org", "wrong")
+def test_the_count_covers_an_email_whatever_its_case(client):
+    UserFactory(email="sam@example.org")
+    fail(client, "SAM@Example.org", 5)
 
-    response = sign_in(client, "ana@example.org", PASSWORD)
+    assert sign_in(client, "sam@example.org", PASSWORD).status_code == 429
+
+
+def test_an_email_failing_from_many_clients_is_refused_to_every_client(client, settings):
+    settings.LOGIN_ATTEMPT_LIMIT = 2  # so the per-e-mail ceiling is 20
+    UserFactory(email="sam@example.org")
+    for number in range(10):
+        fail(client, "sam@example.org", 2, address=f"198.51.100.{number}")
+
+    response = sign_in(client, "sam@example.org", PASSWORD, address=OWNER)
 
     assert response.status_code == 429
 
 
-def test_a_success_clears_the_count_for_the_email(client):
+def test_fewer_failures_from_many_clients_leave_the_email_open(client, settings):
+    settings.LOGIN_ATTEMPT_LIMIT = 2
     UserFactory(email="sam@example.org")
-    # Each try from another client, so only the e-mail's counter is at play.
-    for number in range(4):
-        sign_in(client, "sam@example.org", "wrong", address=f"198.51.100.{number}")
-    assert sign_in(client, "sam@example.org", PASSWORD, address="203.0.113.1").status_code == 302
-    client.logout()
-    for number in range(4):
-        sign_in(client, "sam@example.org", "wrong", address=f"192.0.2.{number}")
+    for number in range(9):
+        fail(client, "sam@example.org", 2, address=f"198.51.100.{number}")
+    fail(client, "sam@example.org", 1, address="198.51.100.9")
 
-    response = sign_in(client, "sam@example.org", PASSWORD, address="203.0.113.2")
+    assert sign_in(client, "sam@example.org", PASSWORD, address=OWNER).status_code == 302
+
+
+def test_one_client_failing_on_many_emails_is_stopped_but_not_other_clients(client):
+    UserFactory(email="ana@example.org")
+    for number in range(20):
+        fail(client, f"guess{number}@example.org", 1)
+
+    blocked = sign_in(client, "ana@example.org", PASSWORD)
+    other_client = sign_in(client, "ana@example.org", PASSWORD, address=OWNER)
+
+    assert blocked.status_code == 429
+    assert other_client.status_code == 302
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(client):
+    UserFactory(email="sam@example.org")
+    for number in range(1, 6):
+        fail(client, "sam@example.org", 1, address=f"2001:db8:0:1::{number}")
+
+    same_network = sign_in(client, "sam@example.org", PASSWORD, address="2001:db8:0:1::99")
+    other_network = sign_in(client, "sam@example.org", PASSWORD, address="2001:db8:0:2::1")
+
+    assert same_network.status_code == 429
+    assert other_network.status_code == 302
+
+
+def test_a_success_clears_the_count_for_its_email_and_client(client):
+    UserFactory(email="sam@example.org")
+    fail(client, "sam@example.org", 4)
+    assert sign_in(client, "sam@example.org", PASSWORD).status_code == 302
+    client.logout()
+    fail(client, "sam@example.org", 4)
+
+    response = sign_in(client, "sam@example.org", PASSWORD)
 
     assert response.status_code == 302
 
@@ -103,14 +136,31 @@ def test_attempts_are_allowed_again_once_the_window_has_passed(client, monkeypat
     assert response.status_code == 302
 
 
+def test_an_unknown_email_is_counted_and_refused_in_the_same_words(client):
+    UserFactory(email="sam@example.org")
+    known_failure = sign_in(client, "sam@example.org", "wrong").context["form"].errors
+    unknown_failure = sign_in(client, "nobody@example.org", "wrong").context["form"].errors
+    fail(client, "sam@example.org", 4)
+    fail(client, "nobody@example.org", 4)
+
+    known_refusal = sign_in(client, "sam@example.org", "wrong")
+    unknown_refusal = sign_in(client, "nobody@example.org", "wrong")
+
+    assert known_failure == unknown_failure
+    assert (known_refusal.status_code, unknown_refusal.status_code) == (429, 429)
+    assert known_refusal.context["form"].errors == unknown_refusal.context["form"].errors
+
+
 def test_neither_the_email_nor_the_client_address_is_stored_or_logged(client, caplog):
     caplog.set_level(logging.DEBUG)
-    fail(client, "sam@example.org", 2, address="203.0.113.99")
+    fail(client, "sam@example.org", 5, address="203.0.113.99")
+    assert sign_in(client, "sam@example.org", "wrong", "203.0.113.99").status_code == 429
 
     stored = repr(cache._cache)  # the test cache is local memory
     assert "203.0.113.99" not in stored
     assert "sam@example.org" not in stored
     assert "203.0.113.99" not in caplog.text
+    assert "sam@example.org" not in caplog.text
 
 
 def test_the_service_refuses_with_a_429_domain_error():
@@ -121,12 +171,13 @@ def test_the_service_refuses_with_a_429_domain_error():
                 request=None, email="sam@example.org", password="x", client_address=None
             )
 
-    with pytest.raises(services.TooManySignInAttempts) as error:
+    with pytest.raises(TooManyRequests) as error:
         services.sign_in(
             request=None, email="sam@example.org", password=PASSWORD, client_address=None
         )
 
     assert error.value.status == 429
+    assert error.value.field == "email"
 
 
 def test_behind_the_proxy_the_address_it_saw_is_counted(client, settings):
@@ -135,7 +186,7 @@ def test_behind_the_proxy_the_address_it_saw_is_counted(client, settings):
     for number in range(5):
         client.post(
             reverse("accounts:sign-in"),
-            {"username": f"guess{number}@example.org", "password": "wrong"},
+            {"username": "ana@example.org", "password": "wrong"},
             REMOTE_ADDR="10.0.0.1",  # the proxy
             HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 203.0.113.5",  # forged, then real
         )
@@ -166,7 +217,7 @@ def test_the_admin_sign_in_is_under_the_same_limit(client):
         reverse("admin:login"), {"username": "root@example.org", "password": PASSWORD}
     )
 
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert REFUSAL in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

@@ -4,8 +4,9 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from beatbridge.accounts.models import OfficerProfile, Role, TeamAssignment, TeamRole, User
 from beatbridge.demo.services import load_demo
@@ -23,9 +24,12 @@ def demo_city(django_db_setup, django_db_blocker):
 
 
 def _printed_password() -> str:
-    """Run the command as a person would and read the password from what it prints."""
+    """Run the command as a person would and read the password from what it prints.
+
+    The test database is not the demo's own (SQLite under var/), so it takes the flag.
+    """
     output = io.StringIO()
-    call_command("load_demo", stdout=output)
+    call_command("load_demo", "--allow-published-passwords", stdout=output)
     printed = output.getvalue()
     assert "admin@beatbridge.invalid" in printed
     return re.search(r"with the password '([^']+)'", printed).group(1)
@@ -129,3 +133,16 @@ def test_the_demo_officer_signs_in_and_serves_fremont(client):
 )
 def test_neighbourhoods_fall_in_the_precinct_where_they_lie(code, precinct):
     assert Neighbourhood.objects.get(code=code).sector.name == precinct
+
+
+def test_the_command_loads_the_demo_database_under_var_without_the_flag(monkeypatch):
+    # Described as make run's database; the connection itself stays the test database.
+    monkeypatch.setitem(connection.settings_dict, "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(
+        connection.settings_dict, "NAME", str(settings.BASE_DIR / "var" / "beatbridge.sqlite3")
+    )
+    output = io.StringIO()
+
+    call_command("load_demo", stdout=output)
+
+    assert "admin@beatbridge.invalid" in output.getvalue()

@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from beatbridge.demo.management.quiet import quiet_account_logs
-from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, load_demo
+from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, is_demo_database, load_demo
 from beatbridge.errors import DomainError
 
 
 class Command(BaseCommand):
     help = (
         "Load the fictional Seattle Community Police Service: Seattle's 90 neighbourhoods, "
-        "their teams, residents and an administrator. A second run changes nothing."
+        "their teams, residents and an administrator. A second run changes nothing. "
+        "Every demo account, the administrator included, has the same published password, "
+        "so the command refuses any database but the demo's own (SQLite under the "
+        "project's var/) unless given --allow-published-passwords."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -24,8 +28,30 @@ class Command(BaseCommand):
             default="http://127.0.0.1:8000",
             help="Where the demo is served, for the sign-in address printed at the end.",
         )
+        parser.add_argument(
+            "--allow-published-passwords",
+            action="store_true",
+            help=(
+                "Load into a database other than var/'s SQLite file anyway (a throwaway "
+                "one, for tests or benchmarks): anyone who reads this project can sign in "
+                "to it as administrator."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["allow_published_passwords"] and not is_demo_database(
+            connection.settings_dict
+        ):
+            raise CommandError(
+                _(
+                    "Refusing to load the demo into the database %(name)s: the demo adds an "
+                    "administrator whose password is published, and only the demo's own "
+                    "database (SQLite under the project's var/ directory) is safe for that. "
+                    "If no one else can reach this database, run the command again with "
+                    "--allow-published-passwords."
+                )
+                % {"name": f"{connection.vendor}:{connection.settings_dict.get('NAME')}"}
+            )
         try:
             with quiet_account_logs():
                 result = load_demo()
