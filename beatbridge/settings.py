@@ -108,9 +108,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "beatbridge.web",
     "beatbridge.places",
     "beatbridge.accounts",
+    "beatbridge.audit",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]
@@ -187,6 +190,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Background tasks. The database backend needs no server beside the database itself;
+# `beatbridge db_worker` runs what is queued (make run starts one). Enqueued inside a
+# transaction, a task is queued only if that transaction commits.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -13,7 +13,7 @@ os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("BEATBRIDGE_DATA_DIR", str(Path(tempfile.gettempdir()) / "beatbridge-test"))
 
 from beatbridge.settings import *  # noqa: F403
-from beatbridge.settings import STORAGES
+from beatbridge.settings import STORAGES, TASKS
 
 # Argon2 is what production uses (a test checks it); MD5 keeps the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,6 +24,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline, inside .enqueue(), on the same queues as production. Three things follow:
+# - every test runs inside a transaction that is rolled back, so a task enqueued from
+#   transaction.on_commit() runs only under django_capture_on_commit_callbacks(execute=True);
+# - a task that raises does not fail the test: the result says FAILED, so assert the effect
+#   (or result.status);
+# - the immediate backend refuses run_after: a test of a delayed task sets TASKS to
+#   django_tasks.backends.dummy.DummyBackend with the settings fixture and inspects its results.
+TASKS = {
+    "default": {**TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+}
 # WhiteNoise warns about a missing STATIC_ROOT at start-up; tests serve through the finders.
 WHITENOISE_USE_FINDERS = True
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
