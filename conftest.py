@@ -63,3 +63,25 @@ def fremont(force):
     TeamAssignmentFactory(officer=officer, neighbourhood=neighbourhood)
     services.mark_boundaries_changed()
     return neighbourhood
+
+
+@pytest.fixture
+def fremont_officer(fremont):
+    """The one officer serving Fremont (a user with the officer role)."""
+    from beatbridge.accounts.models import TeamAssignment
+
+    return TeamAssignment.objects.get(neighbourhood=fremont).officer.user
+
+
+@pytest.fixture
+def street_light(force):
+    """A Seattle concern category with one optional question."""
+    from beatbridge.reports.tests.factories import CategoryFactory, CategoryQuestionFactory
+
+    category = CategoryFactory(
+        force=force, code="street-light", name="Street light out", group="Streets"
+    )
+    CategoryQuestionFactory(
+        category=category, code="pole-number", prompt="Number on the pole", required=False
+    )
+    return category

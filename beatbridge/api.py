@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from beatbridge.errors import DomainError
@@ -34,14 +35,25 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return api.create_response(request, error.as_dict(), status=error.status)
 
 
+def _field_name(location: tuple | list) -> str | None:
+    """The field as the client wrote it: ("query", "lat") -> "lat"; a JSON body's
+    ("body", "<parameter>", "description") -> "description"."""
+    parts = list(location[2:] if location[:1] == ("body",) and len(location) > 2 else location[1:])
+    return ".".join(str(part) for part in parts) or None
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """ninja's own refusals (a body that is not JSON, say) in the same shape as the others."""
+    body = {"detail": str(error), "field": None, "code": "invalid"}
+    return api.create_response(request, body, status=error.status_code)
+
+
 @api.exception_handler(NinjaValidationError)
 def request_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     """Name the first bad field in the same shape as a DomainError, with every problem listed."""
     problems = [
-        {
-            "field": ".".join(str(part) for part in problem.get("loc", ())[1:]) or None,
-            "detail": problem.get("msg", ""),
-        }
+        {"field": _field_name(problem.get("loc", ())), "detail": problem.get("msg", "")}
         for problem in error.errors
     ]
     first = problems[0] if problems else {"field": None, "detail": str(_("Invalid request."))}
@@ -58,9 +70,11 @@ def _mount_routers() -> None:
     from beatbridge.accounts.api import router as accounts_router
     from beatbridge.places.api import router as places_router
     from beatbridge.policeuk.api import router as policeuk_router
+    from beatbridge.reports.api import router as reports_router
 
     api.add_router("/v1/", places_router)
     api.add_router("/v1/", accounts_router)
+    api.add_router("/v1/", reports_router)
     api.add_router("/", policeuk_router)
 
 

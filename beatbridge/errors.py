@@ -43,3 +43,10 @@ class TooManyRequests(DomainError):
 
     status = 429
     default_code = "too_many_requests"
+
+
+class Conflict(DomainError):
+    """The request clashes with what is already stored (a submission key reused, say)."""
+
+    status = 409
+    default_code = "conflict"

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "beatbridge.places",
     "beatbridge.accounts",
     "beatbridge.audit",
+    "beatbridge.reports",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]
@@ -271,6 +272,18 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Beatbridge <no-reply@beatbridge.invalid>"
 )
+# Where people reach the site: the links in e-mails, which have no request to take it from.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Reports: photos are checked by content and re-encoded within these limits.
+REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+REPORT_PHOTO_MAX_PIXELS = env_int("REPORT_PHOTO_MAX_PIXELS", 40_000_000)
+REPORT_PHOTO_MAX_EDGE = env_int("REPORT_PHOTO_MAX_EDGE", 2048)
+# Duplicate suggestions: the same category within this distance and time of each other.
+REPORT_DUPLICATE_DISTANCE_METRES = env_int("REPORT_DUPLICATE_DISTANCE_METRES", 200)
+REPORT_DUPLICATE_WINDOW_DAYS = env_int("REPORT_DUPLICATE_WINDOW_DAYS", 14)
+# A reporter's notification is tried this many times, with growing pauses, before it fails.
+REPORT_NOTIFICATION_ATTEMPTS = env_int("REPORT_NOTIFICATION_ATTEMPTS", 5)
 
 # Map tiles are optional: with no tile server the boundary still draws on a blank map.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")

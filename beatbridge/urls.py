@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("beatbridge.accounts.urls")),
     path("officers/", include("beatbridge.accounts.public_urls")),
     path("", include("beatbridge.places.urls")),
+    # After places, whose urls register the neighbourhood_code converter.
+    path("", include("beatbridge.reports.urls")),
 ]
 
 # Only officer photos are public uploads; anything else under MEDIA_ROOT is never served.

@@ -51,7 +51,8 @@ def _references(node: object) -> list[str]:
 
 def test_openapi_lists_every_path(schema):
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == EXPECTED_PATHS
+    # Each app's own tests list its paths (reports: reports/tests/test_api.py).
+    assert set(schema["paths"]) >= EXPECTED_PATHS
 
 
 def test_every_operation_is_documented_with_an_id_and_responses(schema):
@@ -59,7 +60,7 @@ def test_every_operation_is_documented_with_an_id_and_responses(schema):
     ids = [operation["operationId"] for operation in operations]
 
     assert len(ids) == len(set(ids))
-    assert all("200" in operation["responses"] for operation in operations)
+    assert all({"200", "201"} & set(operation["responses"]) for operation in operations)
 
 
 def test_every_schema_reference_resolves(schema):

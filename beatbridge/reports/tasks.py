@@ -1,0 +1,13 @@
+"""Background work for reports; each task is a thin wrapper over a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from beatbridge.reports import notifications
+
+
+@task()
+def send_reporter_notification(notification_id: int) -> str:
+    """Deliver one notification to a reporter; reschedules itself when delivery fails."""
+    return notifications.deliver(notification_id)
