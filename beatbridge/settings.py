@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "beatbridge.accounts",
     "beatbridge.audit",
     "beatbridge.reports",
+    "beatbridge.open311",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]

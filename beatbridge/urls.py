@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("beatbridge.accounts.urls")),
     path("officers/", include("beatbridge.accounts.public_urls")),
+    path("open311/v2/", include("beatbridge.open311.urls")),
     path("", include("beatbridge.places.urls")),
     # After places, whose urls register the neighbourhood_code converter.
     path("", include("beatbridge.reports.urls")),
