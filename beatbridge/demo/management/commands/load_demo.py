@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from beatbridge.demo.management.quiet import quiet_account_logs
+from beatbridge.demo.reports import load_reports
 from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, is_demo_database, load_demo
 from beatbridge.errors import DomainError
 
@@ -55,13 +56,15 @@ class Command(BaseCommand):
         try:
             with quiet_account_logs():
                 result = load_demo()
+                reports = load_reports(result.force)
         except DomainError as error:
             raise CommandError(f"{error.field}: {error.message}") from error
         self.stdout.write(
             _(
                 "Demo city: %(force)s — created %(neighbourhoods)d neighbourhoods, "
                 "%(officers)d officers, %(assignments)d team assignments and %(accounts)d "
-                "other accounts (a second run creates none)."
+                "other accounts, %(categories)d report categories and %(reports)d reports "
+                "(a second run creates none)."
             )
             % {
                 "force": result.force.name,
@@ -69,6 +72,8 @@ class Command(BaseCommand):
                 "officers": result.officers_created,
                 "assignments": result.assignments_created,
                 "accounts": result.accounts_created,
+                "categories": reports.categories_created,
+                "reports": reports.reports_created,
             }
         )
         width = max(len(who) for who, _email in demo_sign_ins())
