@@ -776,7 +776,7 @@ def assign(*, report: Report, by: User, officer: User | None) -> Report:
                 _("That person does not serve this report's neighbourhood."), field="assigned_to"
             )
         if report.assigned_to_id == (officer.pk if officer else None):
-            raise DomainError(_("The report is already assigned so."), field="assigned_to")
+            raise DomainError(_("The report already has that assignment."), field="assigned_to")
         report.assigned_to = officer
         _record(
             report,
