@@ -26,6 +26,9 @@ install-test: $(VENV)/.installed-test
 # server exits. Ctrl-C reaches both; the trap covers a server that stops by itself.
 STOP_WORKER_WITH_SERVER = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM
 
+# Links in e-mails (reporters' notifications) point at the server these targets start.
+run dev: export SITE_URL ?= http://127.0.0.1:$(PORT)
+
 # The demo serves plain HTTP on this machine, hence HTTPS=0.
 run: install
 	HTTPS=0 $(BIN)/beatbridge migrate --noinput
