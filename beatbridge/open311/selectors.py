@@ -72,6 +72,14 @@ def get_service(force: Force, service_code: str) -> Category:
     return category
 
 
+def _just_after(moment: datetime.datetime) -> datetime.datetime | None:
+    """The exclusive end that makes Open311's inclusive ``end_date`` so; None at the end of time."""
+    try:
+        return moment + datetime.timedelta(microseconds=1)
+    except OverflowError:
+        return None
+
+
 def service_requests(
     force: Force,
     *,
@@ -81,14 +89,16 @@ def service_requests(
     closed: bool | None = None,
 ) -> QuerySet[Report]:
     """The force's public reports, newest first, with their public updates."""
-    reported_from, reported_to = window or (None, None)
-    return reports.public_report_feed(
-        force,
-        references=ids,
-        category_codes=service_codes,
-        reported_from=reported_from,
-        reported_to=reported_to,
-        closed=closed,
+    start, end = window or (None, None)
+    return reports.public_reports(
+        force=force,
+        filters=reports.PublicFilters(
+            references=tuple(ids) if ids is not None else None,
+            category_codes=tuple(service_codes or ()),
+            since=start,
+            until=_just_after(end) if end is not None else None,
+            closed=closed,
+        ),
     )
 
 

@@ -282,11 +282,11 @@ def list_public_reports(
     """Concerns anyone may see, newest first, at their approximate places: no reporter, no
     suspicious-activity reports or tips, nothing in a sensitive category or kept private."""
     neighbourhood = places_selectors.get_neighbourhood(force, code)
-    return selectors.filtered_public_reports(
-        neighbourhood,
-        selectors.PublicFilters(
+    return selectors.public_reports(
+        neighbourhood=neighbourhood,
+        filters=selectors.PublicFilters(
             statuses=tuple(filters.status),
-            category_code=filters.category or "",
+            category_codes=(filters.category,) if filters.category else (),
             since=filters.since,
             until=filters.until,
         ),

@@ -19,6 +19,11 @@ def _force_of(user: Any) -> int | None:
     return profile.force_id if profile is not None else None
 
 
+def can_use_triage_pages(user: Any) -> bool:
+    """Police (any role) and administrators; what each may open is for the functions below."""
+    return is_administrator(user) or _is_active_police(user)
+
+
 def is_supervisor_of_force(user: Any, force_id: int) -> bool:
     """A supervisor sees every neighbourhood of their own force (the sector inbox included)."""
     return _is_active_police(user) and user.role == Role.SUPERVISOR and _force_of(user) == force_id

@@ -226,16 +226,61 @@ def reports_of(user: Any) -> QuerySet[Report]:
     )
 
 
-def public_reports(neighbourhood: Neighbourhood, *, open_only: bool = False) -> QuerySet[Report]:
-    """What the public sees of a neighbourhood's reports, newest first."""
-    reports = Report.public_objects.filter(neighbourhood=neighbourhood).select_related("category")
-    if open_only:
+@dataclass(frozen=True)
+class PublicFilters:
+    """What a public list or feed narrows to; a field left empty or None is not applied.
+
+    ``since`` is inclusive and ``until`` exclusive, so consecutive periods never overlap.
+    """
+
+    references: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] = ()
+    category_codes: tuple[str, ...] = ()
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+    closed: bool | None = None
+
+
+def public_reports(
+    *,
+    force: Force | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    filters: PublicFilters = PublicFilters(),
+) -> QuerySet[Report]:
+    """What anyone may see of a force's or a neighbourhood's reports, newest first.
+
+    Only ``Report.public_objects``, for the public pages, the API and Open311 alike. Each
+    report's public updates are in ``public_history``, oldest first.
+    """
+    reports = Report.public_objects.all()
+    if neighbourhood is not None:
+        reports = reports.filter(neighbourhood=neighbourhood)
+    if force is not None:
+        reports = reports.filter(force=force)
+    if filters.references is not None:
+        reports = reports.filter(reference__in=list(filters.references))
+    if filters.statuses:
+        reports = reports.filter(status__in=filters.statuses)
+    if filters.category_codes:
+        reports = reports.filter(category__code__in=filters.category_codes)
+    if filters.since is not None:
+        reports = reports.filter(created_at__gte=filters.since)
+    if filters.until is not None:
+        reports = reports.filter(created_at__lt=filters.until)
+    if filters.closed is True:
+        reports = reports.filter(status__in=CLOSED_STATUSES)
+    elif filters.closed is False:
         reports = reports.exclude(status__in=CLOSED_STATUSES)
-    return reports.order_by("-created_at", "-id").prefetch_related(
-        Prefetch(
-            "updates",
-            queryset=ReportUpdate.objects.filter(is_public=True),
-            to_attr="public_history",
+    return (
+        reports.select_related("category", "neighbourhood")
+        .defer("neighbourhood__boundary")
+        .order_by("-created_at", "-id")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=ReportUpdate.objects.filter(is_public=True),
+                to_attr="public_history",
+            )
         )
     )
 
@@ -351,33 +396,6 @@ def suspicious_activity_count(*, since: datetime.datetime | None = None) -> int:
 # --- the public list, narrowed ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PublicFilters:
-    statuses: tuple[str, ...] = ()
-    category_code: str = ""
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
-
-
-def filtered_public_reports(
-    neighbourhood: Neighbourhood, filters: PublicFilters = PublicFilters()
-) -> QuerySet[Report]:
-    """A neighbourhood's public reports by status, category and when they were made.
-
-    ``since`` is inclusive and ``until`` exclusive, so consecutive periods never overlap.
-    """
-    reports = public_reports(neighbourhood)
-    if filters.statuses:
-        reports = reports.filter(status__in=filters.statuses)
-    if filters.category_code:
-        reports = reports.filter(category__code=filters.category_code)
-    if filters.since is not None:
-        reports = reports.filter(created_at__gte=filters.since)
-    if filters.until is not None:
-        reports = reports.filter(created_at__lt=filters.until)
-    return reports
-
-
 # --- the triage pages' scopes -------------------------------------------------------------
 
 
@@ -454,48 +472,3 @@ def open_counts_by_neighbourhood(neighbourhood_ids: Iterable[int]) -> dict[int, 
     for neighbourhood_id, status, count in rows:
         counts[neighbourhood_id][status] = count
     return counts
-
-
-# --- a force's public feed (Open311) ------------------------------------------------------
-
-
-def public_report_feed(
-    force: Force | int,
-    *,
-    references: Iterable[str] | None = None,
-    category_codes: Iterable[str] | None = None,
-    reported_from: datetime.datetime | None = None,
-    reported_to: datetime.datetime | None = None,
-    closed: bool | None = None,
-) -> QuerySet[Report]:
-    """What the public may see of a force's reports, newest first, for feeds such as Open311.
-
-    Only ``Report.public_objects``. A filter left as None is not applied; both ends of the
-    period are inclusive. Each report's public updates are in ``public_history``, oldest first.
-    """
-    force_id = force if isinstance(force, int) else force.pk
-    reports = Report.public_objects.filter(force_id=force_id)
-    if references is not None:
-        reports = reports.filter(reference__in=list(references))
-    if category_codes is not None:
-        reports = reports.filter(category__code__in=list(category_codes))
-    if reported_from is not None:
-        reports = reports.filter(created_at__gte=reported_from)
-    if reported_to is not None:
-        reports = reports.filter(created_at__lte=reported_to)
-    if closed is True:
-        reports = reports.filter(status__in=CLOSED_STATUSES)
-    elif closed is False:
-        reports = reports.exclude(status__in=CLOSED_STATUSES)
-    return (
-        reports.select_related("category", "neighbourhood")
-        .defer("neighbourhood__boundary")
-        .order_by("-created_at", "-id")
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=ReportUpdate.objects.filter(is_public=True),
-                to_attr="public_history",
-            )
-        )
-    )

@@ -35,14 +35,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from beatbridge.accounts.permissions import is_administrator
 from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.reports import selectors
 from beatbridge.reports.guardrail import RULE_LABELS
 from beatbridge.reports.models import CLOSED_STATUSES, CategoryQuestion, Report, Status
-from beatbridge.reports.permissions import can_triage
+from beatbridge.reports.permissions import can_triage, can_use_triage_pages
 from beatbridge.reports.staff_forms import ACTION_FORMS, InboxFilterForm, TriageForm
 
 INBOX_PAGE_SIZE = 50
@@ -74,11 +73,6 @@ EXPORT_COLUMNS = (
 )
 
 
-def _may_use_triage_pages(user: Any) -> bool:
-    """Police (any role) and administrators; what each may open is the selectors' to say."""
-    return is_administrator(user) or bool(user.is_active and user.is_police)
-
-
 def _staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Sign-in first, then police or administrators only; NotFound and PermissionDenied from
     the access helpers become 404 and 403."""
@@ -86,7 +80,7 @@ def _staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _may_use_triage_pages(request.user):
+        if not can_use_triage_pages(request.user):
             raise Forbidden(_("These pages are for the neighbourhood teams."))
         try:
             return view(request, *args, **kwargs)

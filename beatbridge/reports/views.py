@@ -51,6 +51,7 @@ from beatbridge.reports.forms import (
 from beatbridge.reports.models import Category, CategoryKind, Report, ReportKind, Source
 from beatbridge.reports.permissions import can_triage_report, is_reporter
 from beatbridge.reports.selectors import (
+    PublicFilters,
     categories_of,
     get_report_by_follow_up_code,
     get_report_for_user,
@@ -410,9 +411,12 @@ def neighbourhood_reports(request: HttpRequest, force: str, code: str) -> HttpRe
     neighbourhood = _neighbourhood_or_404(force, code)
     filters = PublicListForm(request.GET)
     open_only = filters.is_valid() and filters.cleaned_data["open_only"]
-    page = Paginator(public_reports(neighbourhood, open_only=open_only), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        public_reports(
+            neighbourhood=neighbourhood, filters=PublicFilters(closed=False if open_only else None)
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     map_query = urlencode({"open_only": "on"}) if open_only else ""
     context = {
         "neighbourhood": neighbourhood,
@@ -436,7 +440,9 @@ def neighbourhood_reports_geojson(request: HttpRequest, force: str, code: str) -
     filters = PublicListForm(request.GET)
     open_only = filters.is_valid() and filters.cleaned_data["open_only"]
     # The map needs no history: drop the list's prefetch.
-    reports = public_reports(neighbourhood, open_only=open_only).prefetch_related(None)
+    reports = public_reports(
+        neighbourhood=neighbourhood, filters=PublicFilters(closed=False if open_only else None)
+    ).prefetch_related(None)
     return JsonResponse(
         public_report_features(reports[:MAP_LIMIT]), content_type="application/geo+json"
     )

@@ -41,7 +41,7 @@ def reports(fremont, street_light, force):
 
 
 def test_the_public_sees_only_open_categories_of_concerns(reports, fremont):
-    assert list(selectors.public_reports(fremont)) == [reports["public"]]
+    assert list(selectors.public_reports(neighbourhood=fremont)) == [reports["public"]]
 
 
 @pytest.mark.parametrize("name", ["private", "sensitive", "tip", "suspicious"])
@@ -195,7 +195,9 @@ def test_my_reports_are_only_mine(street_light):
 
 
 def test_public_features_carry_the_approximate_place_only(reports, fremont):
-    features = selectors.public_report_features(selectors.public_reports(fremont))["features"]
+    features = selectors.public_report_features(selectors.public_reports(neighbourhood=fremont))[
+        "features"
+    ]
     assert len(features) == 1
     report = reports["public"]
     assert features[0]["geometry"]["coordinates"] == [
