@@ -32,7 +32,7 @@ def deliver(notification_id: int) -> str:
     """Send one notification if it is still queued; returns the status it ends with."""
     with transaction.atomic():
         notification = (
-            ReporterNotification.objects.select_for_update()
+            ReporterNotification.objects.select_for_update(of=("self",))
             .select_related("report__reporter", "report__category", "update")
             .filter(pk=notification_id)
             .first()

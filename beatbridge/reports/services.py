@@ -614,7 +614,11 @@ def add_reporter_information(
 def _lock_for_triage(report: Report, by: User) -> Report:
     if not can_triage_report(by, report):
         raise PermissionDenied(_("You may not handle this report."), field="report")
-    return Report.staff_objects.select_for_update().select_related("category").get(pk=report.pk)
+    return (
+        Report.staff_objects.select_for_update(of=("self",))
+        .select_related("category")
+        .get(pk=report.pk)
+    )
 
 
 def _record(
