@@ -15,23 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from beatbridge.accounts import selectors, services
 from beatbridge.errors import DomainError, TooManyRequests
+from beatbridge.limits import client_address
 from beatbridge.places.models import Neighbourhood
-
-
-def client_address(request: Any) -> str | None:
-    """The address the request came from, as our own server or proxy saw it.
-
-    Behind the trusted proxy (``BEHIND_PROXY=1`` sets SECURE_PROXY_SSL_HEADER) that is
-    the last X-Forwarded-For entry, the one the proxy appended; entries before it are
-    the client's to write, so a limit keyed on them could be dodged at will.
-    """
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return str(forwarded.split(",")[-1].strip())
-    # Never None for a request: the limits count a request without an address as "unknown".
-    return str(request.META.get("REMOTE_ADDR") or "")
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:

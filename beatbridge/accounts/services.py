@@ -7,21 +7,17 @@ Every function takes keyword arguments, runs in one transaction and raises
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import logging
-import time
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from beatbridge import limits
 from beatbridge.accounts.models import (
     POLICE_ROLES,
     OfficerProfile,
@@ -31,7 +27,7 @@ from beatbridge.accounts.models import (
     User,
 )
 from beatbridge.accounts.permissions import can_grant_roles
-from beatbridge.errors import DomainError, PermissionDenied, TooManyRequests
+from beatbridge.errors import DomainError, PermissionDenied
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.places.services import mark_public_content_changed
 from beatbridge.web.languages import clean_language_codes
@@ -111,15 +107,17 @@ def register_resident(
     without a web request (the demo) pass None and are not counted.
     """
     if client_address is not None:
-        counters = [_counter("sign-up", "client", SIGN_UP_CLIENT_CEILING, _client(client_address))]
-        _refuse_over_limit(
+        counters = [
+            _counter("sign-up", "client", SIGN_UP_CLIENT_CEILING, limits.client_of(client_address))
+        ]
+        limits.refuse_over_limit(
             counters,
             message=_(
                 "Too many sign-ups from your network. Please wait a few minutes and try again."
             ),
             field=None,
         )
-        _count_attempt(counters)
+        limits.count_attempt(counters)
     user = User(
         email=normalise_new_email(email),
         full_name=_clean_full_name(full_name),
@@ -348,76 +346,9 @@ PASSWORD_RESET_EMAIL_CEILING = 1
 PASSWORD_RESET_CLIENT_CEILING = 2
 
 
-class _Counter(NamedTuple):
-    key: str
-    ceiling: int
-
-
-def _client(client_address: str | None) -> str:
-    """The client a limit counts: an IPv4 address, or the /64 network of an IPv6 address.
-
-    One IPv6 subscriber usually holds a whole /64, so counting single addresses would let
-    them dodge every limit. Requests without an address count as one unknown client.
-    """
-    if not client_address:
-        return "unknown"
-    try:
-        address = ipaddress.ip_address(client_address)
-    except ValueError:
-        return client_address
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
-
-
-def _counter(action: str, scope: str, times: int, *values: str) -> _Counter:
-    """A counter for an action, its ceiling ``times`` LOGIN_ATTEMPT_LIMIT.
-
-    Its values (an e-mail, a client) are in its key only as an HMAC keyed with SECRET_KEY,
-    so the cache never holds an address.
-    """
-    digest = salted_hmac(
-        f"beatbridge.limits.{action}.{scope}", "\n".join(values), algorithm="sha256"
-    ).hexdigest()
-    return _Counter(f"limits:{action}:{scope}:{digest}", settings.LOGIN_ATTEMPT_LIMIT * times)
-
-
-def _window_start(key: str, now: float) -> float | None:
-    started = cache.get(f"{key}:start")
-    if started is None or now >= started + settings.LOGIN_ATTEMPT_WINDOW_SECONDS:
-        return None
-    return float(started)
-
-
-def _refuse_over_limit(counters: list[_Counter], *, message: str, field: str | None) -> None:
-    """TooManyRequests once any counter has reached its ceiling in its current window."""
-    now = time.time()
-    for key, ceiling in counters:
-        started = _window_start(key, now)
-        if started is not None and int(cache.get(f"{key}:{started}", 0)) >= ceiling:
-            logger.warning("Refused: rate limit %s reached", key.rsplit(":", 1)[0])
-            raise TooManyRequests(message, field=field)
-
-
-def _count_attempt(counters: list[_Counter]) -> None:
-    now = time.time()
-    window = settings.LOGIN_ATTEMPT_WINDOW_SECONDS
-    for key, _ceiling in counters:
-        # The first attempt opens the window; add() keeps a concurrent one from reopening it.
-        cache.add(f"{key}:start", now, timeout=window)
-        started = cache.get(f"{key}:start", now)
-        count_key = f"{key}:{started}"
-        cache.add(count_key, 0, timeout=window)
-        cache.incr(count_key)
-        # Some backends restart an entry's expiry on incr; the window runs from its opening.
-        cache.touch(count_key, timeout=max(1, int(started + window - now)))
-
-
-def _clear(counter: _Counter) -> None:
-    started = cache.get(f"{counter.key}:start")
-    cache.delete_many([f"{counter.key}:start", f"{counter.key}:{started}"])
+def _counter(action: str, scope: str, times: int, *values: str) -> limits.Counter:
+    """A counter whose ceiling is ``times`` LOGIN_ATTEMPT_LIMIT, so one setting tunes them all."""
+    return limits.counter(action, scope, settings.LOGIN_ATTEMPT_LIMIT * times, *values)
 
 
 def count_password_reset(*, email: str, client_address: str | None) -> None:
@@ -431,10 +362,13 @@ def count_password_reset(*, email: str, client_address: str | None) -> None:
             "password-reset", "email", PASSWORD_RESET_EMAIL_CEILING, (email or "").strip().lower()
         ),
         _counter(
-            "password-reset", "client", PASSWORD_RESET_CLIENT_CEILING, _client(client_address)
+            "password-reset",
+            "client",
+            PASSWORD_RESET_CLIENT_CEILING,
+            limits.client_of(client_address),
         ),
     ]
-    _refuse_over_limit(
+    limits.refuse_over_limit(
         counters,
         message=_(
             "Too many password reset requests. Please wait a few minutes and try again, "
@@ -442,7 +376,7 @@ def count_password_reset(*, email: str, client_address: str | None) -> None:
         ),
         field="email",
     )
-    _count_attempt(counters)
+    limits.count_attempt(counters)
 
 
 def sign_in(
@@ -461,24 +395,24 @@ def sign_in(
     caller logs the user in.
     """
     email = (email or "").strip().lower()
-    client = _client(client_address)
+    client = limits.client_of(client_address)
     pair = _counter("sign-in", "pair", 1, email, client)
     counters = [
         pair,
         _counter("sign-in", "email", SIGN_IN_EMAIL_CEILING, email),
         _counter("sign-in", "client", SIGN_IN_CLIENT_CEILING, client),
     ]
-    _refuse_over_limit(
+    limits.refuse_over_limit(
         counters,
         message=_("Too many failed sign-in attempts. Please wait a few minutes and try again."),
         field="email",
     )
     user = authenticate(request, email=email, password=password)
     if user is None:
-        _count_attempt(counters)
+        limits.count_attempt(counters)
         raise DomainError(
             _("Enter a correct e-mail address and password. Both may be case-sensitive."),
             code="invalid_login",
         )
-    _clear(pair)
+    limits.clear(pair)
     return user  # type: ignore[return-value]

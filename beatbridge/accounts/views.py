@@ -21,9 +21,9 @@ from beatbridge.accounts.forms import (
     SignInForm,
     SignUpForm,
     add_domain_error,
-    client_address,
 )
 from beatbridge.errors import NotFound, TooManyRequests
+from beatbridge.limits import client_address
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:

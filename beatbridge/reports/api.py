@@ -27,6 +27,7 @@ from ninja.utils import check_csrf
 from beatbridge.accounts import selectors as accounts_selectors
 from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.limits import client_address
 from beatbridge.places import selectors as places_selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut, Pages
 from beatbridge.places.models import Force, Neighbourhood
@@ -529,36 +530,27 @@ def merge(
 # --- following up with a code -------------------------------------------------------------
 
 
-def _by_code(code: str) -> Report:
-    report = selectors.get_report_by_follow_up_code(code)
-    if report is None:
-        raise NotFound(
-            _("No report has this follow-up code. Check it and try again."), field="code"
-        )
-    return report
-
-
 @router.post(
     "/follow-up",
-    response={200: FollowUpOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: FollowUpOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     url_name="v1-follow-up",
     summary="Read replies to an anonymous report or tip",
 )
 def follow_up(request: HttpRequest, body: FollowUpIn) -> Any:
     """With the follow-up code given when it was sent: its status, the public replies and what
     you added. The code goes in the body, never the URL, so it stays out of logs."""
-    return _by_code(body.code)
+    return services.open_follow_up(code=body.code, client_address=client_address(request))
 
 
 @router.post(
     "/follow-up/information",
-    response={201: FollowUpOut, 400: ErrorOut, 404: ErrorOut},
+    response={201: FollowUpOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     url_name="v1-follow-up-information",
     summary="Add information to an anonymous report or tip",
 )
 def add_information(request: HttpRequest, body: FollowUpInformationIn) -> Any:
     """Add to what you sent, with its follow-up code; the team sees it, the public never does."""
-    report = _by_code(body.code)
+    report = services.open_follow_up(code=body.code, client_address=client_address(request))
     services.add_reporter_information(report=report, text=body.text)
     report.refresh_from_db(fields=["updated_at"])
     return Status(201, report)

@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from beatbridge import limits
 from beatbridge.accounts.models import User
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import Conflict, DomainError, PermissionDenied
+from beatbridge.errors import Conflict, DomainError, NotFound, PermissionDenied
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import locate_neighbourhood_ref
 from beatbridge.reports import guardrail, photos
@@ -606,6 +607,45 @@ def add_reporter_information(
         _delete_files(saved_files)
         raise
     return update
+
+
+# Wrong follow-up codes a client may try in a window before it must wait: codes carry about
+# 79 bits, so this only stops a machine from walking through them.
+FOLLOW_UP_GUESSES = 10
+FOLLOW_UP_WINDOW_SECONDS = 15 * 60
+
+
+def open_follow_up(*, code: str, client_address: str | None) -> Report:
+    """The anonymous report a follow-up code opens; NotFound for a code that opens none.
+
+    Wrong codes are counted per client (``FOLLOW_UP_GUESSES`` a window, then
+    TooManyRequests for every try); a code that works is never counted, so no cache
+    entry stands beside it.
+    """
+    guesses = limits.counter(
+        "follow-up",
+        "client",
+        FOLLOW_UP_GUESSES,
+        limits.client_of(client_address),
+        window_seconds=FOLLOW_UP_WINDOW_SECONDS,
+    )
+    limits.refuse_over_limit(
+        [guesses],
+        message=_("Too many codes were tried from here. Please wait a few minutes and try again."),
+        field="code",
+    )
+    report = (
+        Report.staff_objects.select_related("category", "neighbourhood")
+        .defer("neighbourhood__boundary")
+        .filter(follow_up_code_hash=hash_follow_up_code(code))
+        .first()
+    )
+    if report is None:
+        limits.count_attempt([guesses])
+        raise NotFound(
+            _("We could not find a report with that code. Check it and try again."), field="code"
+        )
+    return report
 
 
 # --- triage -------------------------------------------------------------------------------

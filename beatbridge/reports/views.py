@@ -19,20 +19,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from beatbridge.accounts.forms import client_address
 from beatbridge.errors import Conflict, DomainError, NotFound, TooManyRequests
+from beatbridge.limits import client_address
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.places.selectors import (
     get_force,
@@ -53,7 +51,6 @@ from beatbridge.reports.permissions import can_triage_report, is_reporter
 from beatbridge.reports.selectors import (
     PublicFilters,
     categories_of,
-    get_report_by_follow_up_code,
     get_report_for_user,
     history_of,
     public_report_features,
@@ -61,15 +58,11 @@ from beatbridge.reports.selectors import (
     public_updates,
     reports_of,
 )
-from beatbridge.reports.services import add_reporter_information, submit_report
+from beatbridge.reports.services import add_reporter_information, open_follow_up, submit_report
 
 PAGE_SIZE = 20
 # The map draws the newest reports only: enough to see where things happen.
 MAP_LIMIT = 500
-# Wrong follow-up codes a client may try per window before every try is refused.
-FOLLOW_UP_GUESS_LIMIT = 10
-FOLLOW_UP_GUESS_WINDOW_SECONDS = 15 * 60
-
 # The categories each kind of report offers (None: every category of the force).
 _CATEGORY_KINDS = {
     ReportKind.CONCERN: CategoryKind.CONCERN,
@@ -283,16 +276,11 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/follow_up.html", {"form": code_form}, status=400)
     code = code_form.cleaned_data["code"]
     try:
-        report = _report_for_code(request, code)
-    except TooManyRequests as error:
+        report = open_follow_up(code=code, client_address=client_address(request))
+    except DomainError as error:
         code_form.add_error("code", error.message)
-        return render(request, "reports/follow_up.html", {"form": code_form}, status=429)
-    if report is None:
-        code_form.add_error(
-            "code",
-            _("We could not find a report with that code. Check it and try again."),
-        )
-        return render(request, "reports/follow_up.html", {"form": code_form}, status=400)
+        status = 429 if isinstance(error, TooManyRequests) else 400
+        return render(request, "reports/follow_up.html", {"form": code_form}, status=status)
 
     status, added = 200, False
     if request.POST.get("action") == "add":
@@ -325,39 +313,6 @@ def _add_information(form: AddInformationForm, report: Report) -> tuple[int, boo
         form.refuse(error)
         return 400, False
     return 200, True
-
-
-def _report_for_code(request: HttpRequest, code: str) -> Report | None:
-    """The report a follow-up code opens, refusing a client that has guessed too often.
-
-    Only wrong codes are counted (per client, under a keyed hash of its address), so no
-    cache entry ever stands beside a code that opened a report.
-    """
-    key = _guesses_key(request)
-    if int(cache.get(key, 0)) >= FOLLOW_UP_GUESS_LIMIT:
-        raise TooManyRequests(
-            _("Too many codes were tried from here. Please wait a few minutes and try again."),
-            field="code",
-        )
-    report = get_report_by_follow_up_code(code)
-    if report is None:
-        if cache.add(key, 1, timeout=FOLLOW_UP_GUESS_WINDOW_SECONDS):
-            return None
-        try:
-            cache.incr(key)
-        except ValueError:
-            # It expired between add() and incr(): a new window starts with this guess.
-            cache.set(key, 1, timeout=FOLLOW_UP_GUESS_WINDOW_SECONDS)
-    return report
-
-
-def _guesses_key(request: HttpRequest) -> str:
-    digest = salted_hmac(
-        "beatbridge.reports.follow-up-guesses",
-        client_address(request) or "unknown",
-        algorithm="sha256",
-    ).hexdigest()
-    return f"reports:follow-up-guesses:{digest}"
 
 
 # --- a signed-in resident's own reports ---------------------------------------------------

@@ -14,7 +14,7 @@ from PIL import Image
 
 from beatbridge.accounts.tests.factories import UserFactory
 from beatbridge.places.tests.factories import ForceFactory, NeighbourhoodFactory, square
-from beatbridge.reports import views
+from beatbridge.reports import services, views
 from beatbridge.reports.models import (
     GuardrailTrigger,
     Report,
@@ -646,7 +646,7 @@ def test_guessing_codes_is_limited_per_client_and_no_address_is_kept(
     client: Client, fremont, street_light
 ):
     tip, code = anonymous_tip(fremont, street_light)
-    for number in range(views.FOLLOW_UP_GUESS_LIMIT):
+    for number in range(services.FOLLOW_UP_GUESSES):
         client.post(FOLLOW_UP_URL, {"code": f"WRONG{number}"}, REMOTE_ADDR="198.51.100.7")
 
     refused = client.post(FOLLOW_UP_URL, {"code": code}, REMOTE_ADDR="198.51.100.7")
@@ -660,7 +660,7 @@ def test_guessing_codes_is_limited_per_client_and_no_address_is_kept(
 
 def test_a_right_code_is_not_counted_as_a_guess(client: Client, fremont, street_light):
     _tip, code = anonymous_tip(fremont, street_light)
-    for _attempt in range(views.FOLLOW_UP_GUESS_LIMIT + 2):
+    for _attempt in range(services.FOLLOW_UP_GUESSES + 2):
         response = client.post(FOLLOW_UP_URL, {"code": code})
 
     assert response.status_code == 200
