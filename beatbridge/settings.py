@@ -266,6 +266,8 @@ if email_host := os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A mail server that hangs must not hold a worker for ever: give up and try again later.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
     # With no mail server, messages are written as files under var/mail for the operator.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

@@ -110,6 +110,8 @@ CATEGORIES = (
         description_es="Venta de drogas en la calle, desde un coche o desde un edificio, de forma repetida.",
         weight=9,
         keywords="drugs, dealing, selling, needles",
+        # Such reports name houses and people: the team sees them, the public list does not.
+        is_sensitive=True,
     ),
     DemoCategory(
         code="speeding",
@@ -783,6 +785,7 @@ class _ReportPlanner:
             source=rng.choices([Source.WEB, Source.API, Source.OPEN311], [8, 1, 1])[0],
             external_id=f"{EXTERNAL_ID_PREFIX}{len(self.reports) + 1:04d}",
             created_at=created_at,
+            public_updated_at=created_at,
             priority=Priority.NORMAL,
         )
         report.public_latitude, report.public_longitude = public_point(latitude, longitude)
@@ -881,6 +884,7 @@ class _ReportPlanner:
         """Who made it: a demo resident, contact details, or nobody (tips never anyone)."""
         rng = self.rng
         if report.kind == ReportKind.TIP:
+            report.language = ""  # a tip keeps nothing that could point to its sender
             code = random_code(16, rng=rng)
             report.follow_up_code_hash = hash_follow_up_code(code)
             return
@@ -1020,6 +1024,10 @@ class _ReportPlanner:
         before: str = "",
         after: str = "",
     ) -> None:
+        # As the services keep it: the public time moves with public updates only.
+        is_public = kind not in (UpdateKind.NOTE, UpdateKind.ASSIGNMENT)
+        if is_public:
+            report.public_updated_at = max(report.public_updated_at, at)
         self.updates.append(
             ReportUpdate(
                 report=report,
@@ -1027,7 +1035,7 @@ class _ReportPlanner:
                 author=author,
                 text=text,
                 # As the services write them: notes and assignments stay inside the team.
-                is_public=kind not in (UpdateKind.NOTE, UpdateKind.ASSIGNMENT),
+                is_public=is_public,
                 status_before=before,
                 status_after=after,
                 created_at=at,

@@ -114,7 +114,8 @@ def service_request(report: Report, *, force: Force) -> dict[str, Any]:
     description = report.description
     if len(description) > _DESCRIPTION_MAX:
         description = description[: _DESCRIPTION_MAX - 1] + "…"
-    updated = report.updated_at
+    # The public time: internal steps (notes, assignments) must not show through.
+    updated = report.public_updated_at
     if report.is_closed and report.resolved_at is not None:
         updated = report.resolved_at
     return {

@@ -17,7 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beatbridge.errors import DomainError
-from beatbridge.reports.models import Category, CategoryQuestion, QuestionType, ReportKind
+from beatbridge.reports.models import (
+    Category,
+    CategoryKind,
+    CategoryQuestion,
+    QuestionType,
+    ReportKind,
+)
 from beatbridge.reports.photos import MAX_PHOTOS_PER_REPORT
 from beatbridge.reports.services import Contact, Place, SuspiciousActivity
 
@@ -153,6 +159,11 @@ class ReportForm(_Form):
         super().__init__(data, files, **kwargs)
         self.kind = kind
         self.category = category
+        # A tip in a suspicious-activity category is held to the same rule as a report.
+        self.asks_behaviour = (
+            kind == ReportKind.SUSPICIOUS_ACTIVITY
+            or category.kind == CategoryKind.SUSPICIOUS_ACTIVITY
+        )
         self.place_errors: list[str] = []
         if data is None:
             self.initial.setdefault("submission_key", uuid.uuid4())
@@ -162,7 +173,7 @@ class ReportForm(_Form):
             name = attribute_name(question.code)
             self.fields[name] = _answer_field(question)
             self.question_names.append(name)
-        if kind == ReportKind.SUSPICIOUS_ACTIVITY:
+        if self.asks_behaviour:
             self.fields["behaviour"] = forms.CharField(
                 label=_("What did the person do?"),
                 help_text=_(
@@ -193,12 +204,12 @@ class ReportForm(_Form):
         self.fields["description"] = forms.CharField(
             label=(
                 _("Anything else we should know?")
-                if kind == ReportKind.SUSPICIOUS_ACTIVITY
+                if self.asks_behaviour
                 else _("What is happening?")
             ),
             help_text=(
                 _("You may describe the person here, after what they did.")
-                if kind == ReportKind.SUSPICIOUS_ACTIVITY
+                if self.asks_behaviour
                 else _("Say what you saw, when it happens and who it affects.")
             ),
             widget=forms.Textarea(attrs={"rows": 5, "required": True}),
@@ -292,7 +303,7 @@ class ReportForm(_Form):
         )
 
     def suspicious_activity(self) -> SuspiciousActivity | None:
-        if self.kind != ReportKind.SUSPICIOUS_ACTIVITY:
+        if not self.asks_behaviour:
             return None
         return SuspiciousActivity(
             behaviour=self.cleaned_data.get("behaviour", ""),

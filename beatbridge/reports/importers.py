@@ -643,6 +643,9 @@ def _write_batch(
                 result.outside_neighbourhoods += 1
         else:
             result.without_point += 1
+        last_change = max(
+            moment for moment in (row.opened_at, row.resolved_at, row.note_at) if moment is not None
+        )
         reports.append(
             Report(
                 reference=reference,
@@ -664,11 +667,9 @@ def _write_batch(
                 source=Source.IMPORT,
                 external_id=row.external_id,
                 created_at=row.opened_at,
-                updated_at=max(
-                    moment
-                    for moment in (row.opened_at, row.resolved_at, row.note_at)
-                    if moment is not None
-                ),
+                # Everything an import writes is public: one time serves both.
+                updated_at=last_change,
+                public_updated_at=last_change,
                 acknowledged_at=row.acknowledged_at,
                 resolved_at=row.resolved_at,
             )

@@ -280,6 +280,8 @@ class Report(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # When something the public may see last changed: internal steps must not show through.
+    public_updated_at = models.DateTimeField(_("publicly updated at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
@@ -446,6 +448,7 @@ class NotificationEvent(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (no address)")
@@ -470,6 +473,9 @@ class ReporterNotification(models.Model):
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Queued: when the next try is due. Sending: when the worker took it, so a worker that
+    # died mid-send is noticed and its notification taken again.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     # The kind of failure only (an exception's class and the server's code), no address.
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -477,7 +483,9 @@ class ReporterNotification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="notification_by_status")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+        ]
         verbose_name = _("reporter notification")
         verbose_name_plural = _("reporter notifications")
 

@@ -296,7 +296,14 @@ class _ReportBase(Schema):
 
     @staticmethod
     def resolve_duplicate_of(obj: Report) -> str | None:
-        return obj.duplicate_of.reference if obj.duplicate_of_id else None
+        # A tip, a private or a sensitive report is not named to anyone outside the team.
+        into = obj.duplicate_of if obj.duplicate_of_id else None
+        return into.reference if into is not None and into.is_public else None
+
+    @staticmethod
+    def resolve_updated_at(obj: Report) -> datetime.datetime:
+        # Internal steps (notes, assignments) must not show through the time.
+        return obj.public_updated_at
 
 
 class ReportPublicOut(_ReportBase):
@@ -339,6 +346,15 @@ class ReportStaffOut(ReportReporterOut):
     """What the staff who may triage the report see; each read is audited."""
 
     shape: Literal["staff"]  # type: ignore[assignment]
+
+    @staticmethod
+    def resolve_duplicate_of(obj: Report) -> str | None:
+        return obj.duplicate_of.reference if obj.duplicate_of_id else None
+
+    @staticmethod
+    def resolve_updated_at(obj: Report) -> datetime.datetime:
+        return obj.updated_at
+
     priority: int = Field(description="1 high, 2 normal, 3 low.")
     priority_name: str
     source: str
@@ -407,6 +423,10 @@ class PublicReportItemOut(Schema):
     @staticmethod
     def resolve_status_name(obj: Report) -> str:
         return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_updated_at(obj: Report) -> datetime.datetime:
+        return obj.public_updated_at
 
 
 class MyReportItemOut(Schema):

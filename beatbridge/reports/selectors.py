@@ -83,7 +83,13 @@ def _with_related(reports: QuerySet[Report]) -> QuerySet[Report]:
 
 def get_report_for_user(user: Any, reference: str) -> Report:
     """A report its reader may see: NotFound otherwise, whether or not it exists."""
-    report = _with_related(Report.staff_objects.all()).filter(reference=reference).first()
+    # Anything but letters and digits is no reference (PostgreSQL refuses a NUL outright).
+    well_formed = reference.isascii() and reference.isalnum() and len(reference) <= 16
+    report = (
+        _with_related(Report.staff_objects.all()).filter(reference=reference).first()
+        if well_formed
+        else None
+    )
     if report is None or not can_see_report(user, report):
         raise NotFound(
             _("There is no report %(reference)s.") % {"reference": reference[:16]},
@@ -319,12 +325,28 @@ class DuplicateCandidate:
     apart: datetime.timedelta = field(default=datetime.timedelta())
 
 
-def duplicate_candidates(report: Report, *, limit: int = 10) -> list[DuplicateCandidate]:
+def duplicate_candidates(
+    report: Report, *, viewer: Any, limit: int = 10
+) -> list[DuplicateCandidate]:
     """Reports that may be the same matter: same category, near in place and time.
 
     Within ``REPORT_DUPLICATE_DISTANCE_METRES`` and ``REPORT_DUPLICATE_WINDOW_DAYS``,
-    nearest first; a report with no point matches on the same address text.
+    nearest first; a report with no point matches on the same address text. Only reports
+    ``viewer`` may handle are offered: a suggestion shows a report's reference and place.
     """
+    # Whether the viewer may handle a report depends on its force and neighbourhood only.
+    allowed: dict[tuple[int, int | None], bool] = {}
+    offered = []
+    for candidate in _nearby_same_category(report):
+        where = (candidate.report.force_id, candidate.report.neighbourhood_id)
+        if where not in allowed:
+            allowed[where] = can_triage_report(viewer, candidate.report)
+        if allowed[where]:
+            offered.append(candidate)
+    return offered[:limit]
+
+
+def _nearby_same_category(report: Report) -> list[DuplicateCandidate]:
     window = datetime.timedelta(days=settings.REPORT_DUPLICATE_WINDOW_DAYS)
     candidates = (
         Report.staff_objects.filter(
@@ -339,7 +361,7 @@ def duplicate_candidates(report: Report, *, limit: int = 10) -> list[DuplicateCa
     if report.latitude is None or report.longitude is None:
         if not report.address:
             return []
-        matches = candidates.filter(address__iexact=report.address)[:limit]
+        matches = candidates.filter(address__iexact=report.address)[:200]
         return [DuplicateCandidate(m, None, abs(m.created_at - report.created_at)) for m in matches]
     metres = settings.REPORT_DUPLICATE_DISTANCE_METRES
     lat_span = metres / _METRES_PER_DEGREE
@@ -360,7 +382,7 @@ def duplicate_candidates(report: Report, *, limit: int = 10) -> list[DuplicateCa
                 )
             )
     found.sort(key=lambda candidate: (candidate.distance_metres, candidate.apart))
-    return found[:limit]
+    return found
 
 
 def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

@@ -8,6 +8,7 @@ input raises ``DomainError`` naming the field; nothing is half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import hmac
@@ -266,7 +267,8 @@ def _clean_answer(question: CategoryQuestion, value: Any, field: str) -> Any:
             number = Decimal(answer)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite():
+        # A bounded exponent: "1e1000000" would take the server half a minute to expand.
+        if number is None or not number.is_finite() or abs(number.adjusted()) > 15:
             raise DomainError(
                 _("Give a number for “%(question)s”.")
                 % {"question": question.translated("prompt")},
@@ -274,7 +276,10 @@ def _clean_answer(question: CategoryQuestion, value: Any, field: str) -> Any:
             )
         return float(number) if number != number.to_integral_value() else int(number)
     if question.datatype == QuestionType.DATETIME:
-        moment = parse_datetime(answer)
+        try:
+            moment = parse_datetime(answer)
+        except ValueError:  # shaped like a date-time but impossible, e.g. 2026-02-30
+            moment = None
         if moment is None:
             try:
                 moment = datetime.datetime.combine(
@@ -421,29 +426,10 @@ def submit_report(
         raise DomainError(_("Choose what kind of report this is."), field="kind")
     if kind == ReportKind.TIP:
         reporter = None
-    if not category.is_active:
-        raise DomainError(_("This category no longer takes reports."), field="category")
-    if kind == ReportKind.SUSPICIOUS_ACTIVITY and category.kind != CategoryKind.SUSPICIOUS_ACTIVITY:
-        raise DomainError(_("Choose a suspicious-activity category."), field="category")
-    if kind == ReportKind.CONCERN and category.kind == CategoryKind.SUSPICIOUS_ACTIVITY:
-        kind = ReportKind.SUSPICIOUS_ACTIVITY
-    language = _clean_language(language)
-    description = _clean_text(
-        description,
-        field="description",
-        required=True,
-        max_length=_DESCRIPTION_MAX,
-        label=_("a description"),
-    )
-    cleaned = _clean_place(place, category=category)
-    if kind == ReportKind.SUSPICIOUS_ACTIVITY:
-        cleaned.details = _clean_suspicious(
-            suspicious_activity or SuspiciousActivity(), description=description, language=language
-        )
-    cleaned.answers = clean_answers(category, answers)
-    contact = _clean_contact(contact, kind=kind, reporter=reporter)
-    clean_uploads = photos.clean_photos(list(uploads))
+    uploads = list(uploads)
 
+    # A retry is recognised before anything is checked again, so it gets the report it made
+    # even if the category or the boundaries have changed in between.
     scope = f"user:{reporter.pk}" if reporter is not None else (submitter_scope or "anonymous")
     key_given = (submission_key or "").strip()
     if len(key_given) > 200:
@@ -453,20 +439,42 @@ def submit_report(
         {
             "kind": kind,
             "category": category.pk,
-            "description": description,
-            "latitude": cleaned.latitude,
-            "longitude": cleaned.longitude,
-            "address": cleaned.address,
-            "details": cleaned.details,
-            "answers": cleaned.answers,
-            "photos": [hashlib.sha256(photo.content).hexdigest() for photo in clean_uploads],
+            "description": (description or "").strip(),
+            "place": [place.latitude, place.longitude, (place.address or "").strip()],
+            "activity": dataclasses.asdict(suspicious_activity) if suspicious_activity else None,
+            "answers": dict(answers or {}),
+            "photos": [_digest(upload) for upload in uploads],
         }
     )
     follow_up_code = _follow_up_code_for(stored_key) if reporter is None else None
-
     existing = Report.staff_objects.filter(submission_key=stored_key).first()
     if existing is not None:
         return _replayed(existing, fingerprint, follow_up_code)
+
+    if not category.is_active:
+        raise DomainError(_("This category no longer takes reports."), field="category")
+    if kind == ReportKind.SUSPICIOUS_ACTIVITY and category.kind != CategoryKind.SUSPICIOUS_ACTIVITY:
+        raise DomainError(_("Choose a suspicious-activity category."), field="category")
+    if kind == ReportKind.CONCERN and category.kind == CategoryKind.SUSPICIOUS_ACTIVITY:
+        kind = ReportKind.SUSPICIOUS_ACTIVITY
+    # A tip keeps nothing that could point to its sender, not even the language of the page.
+    language = "" if kind == ReportKind.TIP else _clean_language(language)
+    description = _clean_text(
+        description,
+        field="description",
+        required=True,
+        max_length=_DESCRIPTION_MAX,
+        label=_("a description"),
+    )
+    cleaned = _clean_place(place, category=category)
+    # Tips in a suspicious-activity category are held to the same rule as reports.
+    if category.kind == CategoryKind.SUSPICIOUS_ACTIVITY:
+        cleaned.details = _clean_suspicious(
+            suspicious_activity or SuspiciousActivity(), description=description, language=language
+        )
+    cleaned.answers = clean_answers(category, answers)
+    contact = _clean_contact(contact, kind=kind, reporter=reporter)
+    clean_uploads = photos.clean_photos(uploads)
 
     saved_files: list[str] = []
     try:
@@ -497,6 +505,16 @@ def submit_report(
         _delete_files(saved_files)
         raise
     return SubmissionResult(report=report, follow_up_code=follow_up_code, created=True)
+
+
+def _digest(upload: Any) -> str:
+    """A hash of an upload's bytes as sent, read in chunks and rewound for the photo checks."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(64 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _replayed(report: Report, fingerprint: str, follow_up_code: str | None) -> SubmissionResult:
@@ -580,6 +598,7 @@ def _create_report(
         follow_up_code_hash=hash_follow_up_code(follow_up_code) if follow_up_code else None,
         created_at=now,
         updated_at=now,
+        public_updated_at=now,
     )
 
 
@@ -686,6 +705,8 @@ def _record(
         created_at=now,
     )
     report.updated_at = now
+    if is_public:
+        report.public_updated_at = now
     report.save()
     audit(actor=by, action=f"report.{action}", target=report, detail=detail or {})
     if notify:
@@ -930,8 +951,15 @@ def merge_duplicate(*, report: Report, by: User, into: Report) -> Report:
             by=by,
             kind=UpdateKind.MERGE,
             action="merged",
-            text=_("This report is followed up with report %(reference)s.")
-            % {"reference": into.reference},
+            # A tip or a private report is not named outside the team, the reporter included.
+            text=(
+                _("This report is followed up with report %(reference)s.")
+                % {"reference": into.reference}
+                if into.is_public
+                else _(
+                    "This report is followed up together with another report of the same matter."
+                )
+            ),
             is_public=True,
             status_before=before,
             detail={"into": into.pk},

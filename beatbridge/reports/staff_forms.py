@@ -118,10 +118,14 @@ class TriageForm(forms.Form):
     slug: ClassVar[str]
     success: ClassVar[Any]
 
-    def __init__(self, data: Any = None, *, report: Report, initial: Any = None) -> None:
+    def __init__(
+        self, data: Any = None, *, report: Report, viewer: Any = None, initial: Any = None
+    ) -> None:
         # Every form is on one page: ids carry the action so no two fields share one.
         super().__init__(data, auto_id=f"{self.slug}_%s", initial=initial)
         self.report = report
+        # Who the page is for: what a form offers (officers, suggestions) is what they may use.
+        self.viewer = viewer
 
     def perform(self, *, by: Any) -> None:
         raise NotImplementedError
@@ -221,8 +225,10 @@ class AssignForm(TriageForm):
         label=_("Assign to"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, data: Any = None, *, report: Report) -> None:
-        super().__init__(data, report=report, initial={"assigned_to": report.assigned_to_id})
+    def __init__(self, data: Any = None, *, report: Report, viewer: Any = None) -> None:
+        super().__init__(
+            data, report=report, viewer=viewer, initial={"assigned_to": report.assigned_to_id}
+        )
         officers = list(
             selectors.officers_who_may_triage(
                 force_id=report.force_id,
@@ -247,8 +253,8 @@ class PriorityForm(TriageForm):
     success = _("The priority has been changed.")
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
 
-    def __init__(self, data: Any = None, *, report: Report) -> None:
-        super().__init__(data, report=report, initial={"priority": report.priority})
+    def __init__(self, data: Any = None, *, report: Report, viewer: Any = None) -> None:
+        super().__init__(data, report=report, viewer=viewer, initial={"priority": report.priority})
 
     def perform(self, *, by: Any) -> None:
         services.set_priority(report=self.report, by=by, priority=self.cleaned_data["priority"])
@@ -259,8 +265,10 @@ class NeighbourhoodForm(TriageForm):
     success = _("The report has been moved to another neighbourhood.")
     neighbourhood = forms.TypedChoiceField(label=_("Neighbourhood"), coerce=int)
 
-    def __init__(self, data: Any = None, *, report: Report) -> None:
-        super().__init__(data, report=report, initial={"neighbourhood": report.neighbourhood_id})
+    def __init__(self, data: Any = None, *, report: Report, viewer: Any = None) -> None:
+        super().__init__(
+            data, report=report, viewer=viewer, initial={"neighbourhood": report.neighbourhood_id}
+        )
         neighbourhoods = list(neighbourhoods_of(report.force))
         self.neighbourhoods = {neighbourhood.pk: neighbourhood for neighbourhood in neighbourhoods}
         self.fields["neighbourhood"].choices = [
@@ -305,10 +313,10 @@ class MergeForm(TriageForm):
     )
     reference = forms.CharField(label=_("Or its reference"), required=False, max_length=16)
 
-    def __init__(self, data: Any = None, *, report: Report) -> None:
-        super().__init__(data, report=report)
+    def __init__(self, data: Any = None, *, report: Report, viewer: Any = None) -> None:
+        super().__init__(data, report=report, viewer=viewer)
         # Shown with their distance and time apart on the page; chosen here by reference.
-        self.suggestions = selectors.duplicate_candidates(report)
+        self.suggestions = selectors.duplicate_candidates(report, viewer=viewer)
         self.fields["duplicate_of"].choices = [
             (candidate.report.reference, candidate.report.reference)
             for candidate in self.suggestions

@@ -234,7 +234,7 @@ def report_action(request: HttpRequest, reference: str, action: str) -> HttpResp
     if form_class is None:
         raise Http404(_("There is no such action."))
     report = selectors.get_report_for_triage(request.user, reference)
-    form = form_class(request.POST, report=report)
+    form = form_class(request.POST, report=report, viewer=request.user)
     if form.submit(by=request.user):
         messages.success(request, form.success)
         return redirect("reports:triage_detail", reference=report.reference)
@@ -247,7 +247,9 @@ def _detail_page(
     # Keyed by the slug in the template's spelling ("public_update"): one form per action.
     forms = {
         slug.replace("-", "_"): (
-            bound if bound is not None and bound.slug == slug else form_class(report=report)
+            bound
+            if bound is not None and bound.slug == slug
+            else form_class(report=report, viewer=request.user)
         )
         for slug, form_class in ACTION_FORMS.items()
     }

@@ -159,15 +159,34 @@ def test_duplicate_suggestions_are_near_in_place_and_time(fremont, street_light,
     ReportFactory(category=CategoryFactory(force=force), neighbourhood=fremont)
     ReportFactory(category=street_light, status=Status.DUPLICATE, duplicate_of=near)
 
-    candidates = selectors.duplicate_candidates(report)
+    candidates = selectors.duplicate_candidates(report, viewer=AdministratorFactory())
     assert [candidate.report for candidate in candidates] == [near]
     assert 50 <= candidates[0].distance_metres <= 60
+
+
+def test_duplicate_suggestions_offer_only_reports_the_viewer_may_handle(
+    fremont, fremont_officer, street_light, force
+):
+    report = ReportFactory(category=street_light, neighbourhood=fremont)
+    mine = ReportFactory(category=street_light, neighbourhood=fremont, latitude=report.latitude)
+    next_door = NeighbourhoodFactory(force=force)
+    ReportFactory(
+        category=street_light,
+        neighbourhood=next_door,
+        kind=ReportKind.TIP,
+        latitude=report.latitude + 0.0002,
+    )
+    offered = selectors.duplicate_candidates(report, viewer=fremont_officer)
+    assert [candidate.report for candidate in offered] == [mine]
 
 
 def test_duplicate_suggestions_for_an_address_match_the_address(street_light):
     report = ReportFactory(category=street_light, latitude=None, address="Troll Ave N")
     same = ReportFactory(category=street_light, latitude=None, address="troll ave n")
-    assert [candidate.report for candidate in selectors.duplicate_candidates(report)] == [same]
+    assert [
+        candidate.report
+        for candidate in selectors.duplicate_candidates(report, viewer=AdministratorFactory())
+    ] == [same]
 
 
 def test_who_has_an_inbox(fremont, fremont_officer, force):
@@ -218,3 +237,9 @@ def test_guardrail_counts_by_rule_in_the_period():
         {"rule": "appearance_only", "count": 2},
         {"rule": "no_behaviour", "count": 1},
     ]
+
+
+@pytest.mark.parametrize("reference", ["NUL\x00BYTE", "a b", "Ü1234567", "X" * 17, ""])
+def test_a_malformed_reference_is_simply_not_found(fremont_officer, reference):
+    with pytest.raises(NotFound):
+        selectors.get_report_for_user(fremont_officer, reference)

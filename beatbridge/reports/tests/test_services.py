@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from PIL import Image
 
 from beatbridge.accounts.tests.factories import (
@@ -500,9 +501,11 @@ def test_a_reporter_with_no_address_is_skipped_not_failed(
     assert not mail.outbox
 
 
-def test_a_failed_delivery_is_retried_then_recorded_as_failed(
+def test_a_failed_delivery_is_retried_when_due_then_recorded_as_failed(
     report, fremont_officer, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
+    from beatbridge.reports import notifications
+
     settings.REPORT_NOTIFICATION_ATTEMPTS = 3
 
     def refuse(self, *args, **kwargs):
@@ -511,8 +514,18 @@ def test_a_failed_delivery_is_retried_then_recorded_as_failed(
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         services.acknowledge(report=report, by=fremont_officer)
-
     notification = ReporterNotification.objects.get()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.QUEUED, 1)
+
+    # Not due yet: a task that runs early changes nothing.
+    assert notifications.deliver(notification.pk) == DeliveryStatus.QUEUED
+    for _attempt in range(2):
+        ReporterNotification.objects.filter(pk=notification.pk).update(
+            next_attempt_at=timezone.now()
+        )
+        notifications.deliver(notification.pk)
+
+    notification.refresh_from_db()
     assert notification.status == DeliveryStatus.FAILED
     assert notification.attempts == 3
     assert notification.last_error == "ConnectionRefusedError"
