@@ -285,6 +285,8 @@ REPORT_PHOTO_MAX_EDGE = env_int("REPORT_PHOTO_MAX_EDGE", 2048)
 # Duplicate suggestions: the same category within this distance and time of each other.
 REPORT_DUPLICATE_DISTANCE_METRES = env_int("REPORT_DUPLICATE_DISTANCE_METRES", 200)
 REPORT_DUPLICATE_WINDOW_DAYS = env_int("REPORT_DUPLICATE_WINDOW_DAYS", 14)
+# New reports one client (an address, or an IPv6 /64) may send an hour through the pages and API.
+REPORT_SUBMISSIONS_PER_HOUR = env_int("REPORT_SUBMISSIONS_PER_HOUR", 20, minimum=1)
 # A reporter's notification is tried this many times, with growing pauses, before it fails.
 REPORT_NOTIFICATION_ATTEMPTS = env_int("REPORT_NOTIFICATION_ATTEMPTS", 5)
 

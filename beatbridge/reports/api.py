@@ -172,6 +172,7 @@ def _submit(request: HttpRequest, body: ReportIn, idempotency_key: str | None, u
         language=get_language() or "",
         submission_key=key or body.submission_key,
         submitter_scope="api",
+        client_address=client_address(request),
     )
     report = result.report
     return Status(
@@ -192,7 +193,13 @@ def _submit(request: HttpRequest, body: ReportIn, idempotency_key: str | None, u
     )
 
 
-SUBMIT_RESPONSES = {201: ReportCreatedOut, 200: ReportCreatedOut, 400: ErrorOut, 409: ErrorOut}
+SUBMIT_RESPONSES = {
+    201: ReportCreatedOut,
+    200: ReportCreatedOut,
+    400: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
 
 
 @router.post(

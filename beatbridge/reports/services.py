@@ -412,6 +412,7 @@ def submit_report(
     language: str = "",
     submission_key: str = "",
     submitter_scope: str = "",
+    client_address: str | None = None,
 ) -> SubmissionResult:
     """File a concern, a suspicious-activity report or an anonymous tip, photos included.
 
@@ -420,7 +421,10 @@ def submit_report(
     the report it made the first time instead of a second one. The same key with a
     different payload is refused. Anonymous submissions get a follow-up code; only
     its hash is kept. A tip keeps no account, name or contact, and nothing here
-    stores the client's address or software.
+    stores the client's address or software. Given ``client_address`` (pages and the
+    API; Open311 clients have keys instead), a client may make
+    ``REPORT_SUBMISSIONS_PER_HOUR`` new reports an hour: counted under a keyed hash,
+    never beside a report.
     """
     if kind not in ReportKind.values:
         raise DomainError(_("Choose what kind of report this is."), field="kind")
@@ -451,6 +455,27 @@ def submit_report(
     if existing is not None:
         return _replayed(existing, fingerprint, follow_up_code)
 
+    submissions = (
+        [
+            limits.counter(
+                "report",
+                "client",
+                settings.REPORT_SUBMISSIONS_PER_HOUR,
+                limits.client_of(client_address),
+                window_seconds=3600,
+            )
+        ]
+        if client_address is not None
+        else []
+    )
+    limits.refuse_over_limit(
+        submissions,
+        message=_(
+            "Too many reports were sent from here in the last hour. Please wait and try "
+            "again, or call the non-emergency number."
+        ),
+        field=None,
+    )
     if not category.is_active:
         raise DomainError(_("This category no longer takes reports."), field="category")
     if kind == ReportKind.SUSPICIOUS_ACTIVITY and category.kind != CategoryKind.SUSPICIOUS_ACTIVITY:
@@ -504,6 +529,7 @@ def submit_report(
     except BaseException:
         _delete_files(saved_files)
         raise
+    limits.count_attempt(submissions)
     return SubmissionResult(report=report, follow_up_code=follow_up_code, created=True)
 
 

@@ -220,12 +220,14 @@ def _report_page(request: HttpRequest, kind: str) -> HttpResponse:
                 language=get_language() or "",
                 submission_key=str(form.cleaned_data["submission_key"]),
                 submitter_scope="web",
+                client_address=client_address(request),
             )
         except DomainError as error:
             form.refuse(error)
             if isinstance(error, Conflict):
                 form.fresh_submission_key()
-                status = 409
+            # 409 for a reused key, 429 when the client has sent too many.
+            status = error.status
         else:
             return render(
                 request,

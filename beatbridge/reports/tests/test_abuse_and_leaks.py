@@ -319,3 +319,53 @@ def test_public_api_updated_at_does_not_move_on_internal_note(
     services.add_note(report=report, by=fremont_officer, text="Informant says the dealer is X")
     after = Client().get(f"/api/v1/reports/{report.reference}").json()["updated_at"]
     assert before == after
+
+
+def test_a_client_may_send_only_so_many_reports_an_hour(fremont, street_light, settings):
+    settings.REPORT_SUBMISSIONS_PER_HOUR = 2
+
+    def send(address: str, description: str = "The light is out again tonight."):
+        return Client().post(
+            reverse("reports:concern"),
+            {
+                "submission_key": str(uuid.uuid4()),
+                "category": "street-light",
+                "force": "seattle",
+                "neighbourhood": "N-FRE",
+                "description": description,
+                "latitude": LAT,
+                "longitude": LNG,
+            },
+            REMOTE_ADDR=address,
+        )
+
+    assert send("198.51.100.7").status_code == 200
+    assert send("198.51.100.7").status_code == 200
+    refused = send("198.51.100.7")
+    assert refused.status_code == 429
+    assert "Too many reports" in refused.content.decode()
+    assert send("203.0.113.9").status_code == 200
+    assert Report.staff_objects.count() == 3
+
+
+def test_the_api_counts_new_reports_not_retries(fremont, street_light, settings):
+    settings.REPORT_SUBMISSIONS_PER_HOUR = 1
+    body = {
+        "force": "seattle",
+        "category": "street-light",
+        "description": "Dark corner by the bus stop.",
+        "latitude": float(LAT),
+        "longitude": float(LNG),
+    }
+    client = Client()
+    first = client.post(
+        "/api/v1/reports", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    retry = client.post(
+        "/api/v1/reports", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    another = client.post(
+        "/api/v1/reports", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k2"
+    )
+    assert (first.status_code, retry.status_code, another.status_code) == (201, 200, 429)
+    assert another.json()["code"] == "too_many_requests"
