@@ -296,9 +296,14 @@ def _place_geometry(report: Report) -> dict[str, Any] | None:
     if report.latitude is None or report.longitude is None:
         return None
     point = {"type": "Point", "coordinates": [report.longitude, report.latitude]}
-    if report.neighbourhood is None:
-        return point
-    return {"type": "GeometryCollection", "geometries": [report.neighbourhood.boundary, point]}
+    shapes = [point] if report.neighbourhood is None else [report.neighbourhood.boundary, point]
+    # Features, not one collection of geometries: the map styles the point apart.
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": shape, "properties": {}} for shape in shapes
+        ],
+    }
 
 
 def _inbox_url(report: Report) -> str:

@@ -7,6 +7,12 @@
   var BOUNDARY_STYLE = { color: "#0b5cad", weight: 3, fillColor: "#0b5cad", fillOpacity: 0.15 };
   var AREA_STYLE = { color: "#0b5cad", weight: 1.5, fillColor: "#0b5cad", fillOpacity: 0.08 };
   var AREA_HOVER_STYLE = { weight: 3, fillOpacity: 0.3 };
+  var POINT_STYLE = { radius: 8, color: "#8a1c00", weight: 3, fillColor: "#d4351c", fillOpacity: 0.9 };
+
+  // A point (a report's place) as a dot: clearer than a pin on a small map.
+  function pointToLayer(feature, latlng) {
+    return L.circleMarker(latlng, POINT_STYLE);
+  }
 
   function setHidden(element, selector, hidden) {
     var found = element.parentNode.querySelector(selector);
@@ -41,7 +47,10 @@
   function drawBoundary(element, map) {
     var source = document.getElementById(element.dataset.boundary);
     var layer = L.geoJSON(JSON.parse(source.textContent), {
-      style: BOUNDARY_STYLE,
+      style: function (feature) {
+        return feature.geometry.type === "Point" ? POINT_STYLE : BOUNDARY_STYLE;
+      },
+      pointToLayer: pointToLayer,
       interactive: false,
     }).addTo(map);
     fit(element, map, layer);
