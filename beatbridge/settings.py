@@ -114,8 +114,10 @@ INSTALLED_APPS = [
     "beatbridge.places",
     "beatbridge.accounts",
     "beatbridge.audit",
+    "beatbridge.notify",
     "beatbridge.reports",
     "beatbridge.open311",
+    "beatbridge.voice",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]

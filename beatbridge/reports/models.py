@@ -15,32 +15,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from beatbridge.notify.models import Delivery, DeliveryStatus  # noqa: F401 - re-exported
+from beatbridge.web.models import TranslatedContent
 
 
 class CategoryKind(models.TextChoices):
     CONCERN = "concern", _("Concern")
     SUSPICIOUS_ACTIVITY = "suspicious_activity", _("Suspicious activity")
-
-
-class TranslatedContent(models.Model):
-    """Content written by staff, with its own translations in ``translations``:
-    ``{"es": {"name": ..., "description": ...}}``."""
-
-    translations = models.JSONField(_("translations"), default=dict, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def translation_in(self, language: str | None = None) -> dict:
-        """The translations into ``language`` (the active one by default), by field."""
-        language = (language or get_language() or "").split("-")[0]
-        return self.translations.get(language, {}) if self.translations else {}
-
-    def translated(self, field: str, language: str | None = None) -> str:
-        """``field`` in ``language``, else the original text."""
-        return self.translation_in(language).get(field) or getattr(self, field)
 
 
 class Category(TranslatedContent):
@@ -446,15 +429,7 @@ class NotificationEvent(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Skipped (no address)")
-
-
-class ReporterNotification(models.Model):
+class ReporterNotification(Delivery):
     """One message to a reporter about their report, and what became of it.
 
     One row per report update: a retry or a second worker finds the row already sent
@@ -469,20 +444,8 @@ class ReporterNotification(models.Model):
         ReportUpdate, on_delete=models.PROTECT, related_name="notification"
     )
     event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # Queued: when the next try is due. Sending: when the worker took it, so a worker that
-    # died mid-send is noticed and its notification taken again.
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    # The kind of failure only (an exception's class and the server's code), no address.
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Delivery.Meta):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
         ]

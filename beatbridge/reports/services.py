@@ -35,6 +35,7 @@ from beatbridge import limits
 from beatbridge.accounts.models import User
 from beatbridge.audit.services import record as audit
 from beatbridge.errors import Conflict, DomainError, NotFound, PermissionDenied
+from beatbridge.notify import delivery
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import locate_neighbourhood_ref
 from beatbridge.reports import guardrail, photos
@@ -741,12 +742,10 @@ def _record(
 
 
 def _queue_notification(report: Report, update: ReportUpdate, event: str) -> None:
-    from beatbridge.reports.tasks import send_reporter_notification
+    from beatbridge.reports import notifications
 
     notification = ReporterNotification.objects.create(report=report, update=update, event=event)
-    transaction.on_commit(
-        lambda: send_reporter_notification.enqueue(notification_id=notification.pk)
-    )
+    delivery.queue(notifications.channel(), notification)
 
 
 def _set_status(report: Report, status: str) -> None:

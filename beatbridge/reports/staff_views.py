@@ -300,9 +300,7 @@ def _place_geometry(report: Report) -> dict[str, Any] | None:
     # Features, not one collection of geometries: the map styles the point apart.
     return {
         "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": shape, "properties": {}} for shape in shapes
-        ],
+        "features": [{"type": "Feature", "geometry": shape, "properties": {}} for shape in shapes],
     }
 
 

@@ -8,6 +8,6 @@ from beatbridge.reports import notifications
 
 
 @task()
-def send_reporter_notification(notification_id: int) -> str:
-    """Deliver one notification to a reporter; reschedules itself when delivery fails."""
-    return notifications.deliver(notification_id)
+def send_reporter_notification(delivery_id: int) -> str:
+    """Deliver one notification to a reporter; a failure schedules the next try."""
+    return notifications.deliver(delivery_id)
