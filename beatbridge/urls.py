@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("beatbridge.places.urls")),
     # After places, whose urls register the neighbourhood_code converter.
     path("", include("beatbridge.reports.urls")),
+    path("", include("beatbridge.voice.urls")),
 ]
 
 # Only officer photos are public uploads; anything else under MEDIA_ROOT is never served.

@@ -4,8 +4,9 @@ A program written for police.uk works unchanged when its base URL is this
 server's /api/. Force ids are case-insensitive, as on police.uk. Paths with a
 fixed first segment (forces, locate-neighbourhood, crimes-street,
 crime-categories) are declared before ``{force}/{neighbourhood}`` so they win.
-Events, priorities and crimes come with later modules; until then those paths
-check their input and answer with an empty list.
+Events and priorities are the community voice's meetings, events and adopted
+priorities; crimes come with a later module, until then those paths check their input
+and answer with an empty list.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Form, Path, Query, Router, Schema
 
@@ -23,6 +25,7 @@ from beatbridge.errors import DomainError, NotFound
 from beatbridge.places import selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut
 from beatbridge.policeuk.schemas import (
+    PoliceUkEventOut,
     PoliceUkForceOut,
     PoliceUkForceSummaryOut,
     PoliceUkLocatedOut,
@@ -30,8 +33,10 @@ from beatbridge.policeuk.schemas import (
     PoliceUkNeighbourhoodSummaryOut,
     PoliceUkPersonOut,
     PoliceUkPointOut,
+    PoliceUkPriorityOut,
     boundary_points,
 )
+from beatbridge.voice.selectors import calendar as voice_selectors
 
 router = Router(tags=["data.police.uk"])
 
@@ -189,25 +194,29 @@ def list_team(
 
 @router.get(
     "/{force}/{neighbourhood}/events",
-    response={200: list[dict[str, Any]], 400: ErrorOut, 404: ErrorOut},
+    response={200: list[PoliceUkEventOut], 400: ErrorOut, 404: ErrorOut},
 )
 def list_events(
     request: HttpRequest,
     force: str = Path(..., pattern=FORCE_ID),
     neighbourhood: str = Path(..., pattern=NEIGHBOURHOOD_ID),
 ) -> Any:
-    selectors.get_neighbourhood(force, neighbourhood)
-    return []
+    """The neighbourhood's meetings and events, upcoming and of the last 90 days, not
+    cancelled ones, by start."""
+    found = selectors.get_neighbourhood(force, neighbourhood)
+    return voice_selectors.gatherings_of(found, now=timezone.now(), include_cancelled=False)
 
 
 @router.get(
     "/{force}/{neighbourhood}/priorities",
-    response={200: list[dict[str, Any]], 400: ErrorOut, 404: ErrorOut},
+    response={200: list[PoliceUkPriorityOut], 400: ErrorOut, 404: ErrorOut},
+    by_alias=True,
 )
 def list_priorities(
     request: HttpRequest,
     force: str = Path(..., pattern=FORCE_ID),
     neighbourhood: str = Path(..., pattern=NEIGHBOURHOOD_ID),
 ) -> Any:
-    selectors.get_neighbourhood(force, neighbourhood)
-    return []
+    """Priorities the team adopted, in every cycle, newest first ("you said, we did")."""
+    found = selectors.get_neighbourhood(force, neighbourhood)
+    return voice_selectors.adopted_priorities_of(found)

@@ -6,13 +6,17 @@ deviation: ``population`` is an integer or null, where police.uk sends a string.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
+from django.utils.html import linebreaks
 from ninja import Field, Schema
 
 from beatbridge.accounts.models import OfficerProfile
 from beatbridge.places.api import EngagementMethodOut
 from beatbridge.places.models import Force, Neighbourhood
+from beatbridge.voice.models import Event, Meeting, Priority
 
 
 def coordinate(value: float) -> str:
@@ -166,3 +170,79 @@ def boundary_points(geometry: dict[str, Any]) -> list[dict[str, str]]:
         for polygon in polygons
         for longitude, latitude, *_altitude in polygon[0]
     ]
+
+
+def police_uk_time(moment: datetime.datetime) -> str:
+    """A moment as police.uk writes it: local wall-clock time, "YYYY-MM-DDTHH:MM:SS"."""
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M:%S}"
+
+
+def police_uk_html(*paragraphs: str) -> str | None:
+    """Text as police.uk's HTML fragments: escaped, in <p> paragraphs; None when empty."""
+    html = "".join(linebreaks(text.strip(), autoescape=True) for text in paragraphs if text.strip())
+    return html or None
+
+
+class PoliceUkPriorityOut(Schema):
+    """An adopted priority: ``issue`` and ``issue-date`` from adoption; ``action`` (what
+    was done) and ``action-date`` once it is closed, null until then. Both always present."""
+
+    issue: str | None
+    issue_date: str = Field(..., serialization_alias="issue-date")
+    action: str | None
+    action_date: str | None = Field(..., serialization_alias="action-date")
+
+    @staticmethod
+    def resolve_issue(priority: Priority) -> str | None:
+        return police_uk_html(priority.title, priority.description)
+
+    @staticmethod
+    def resolve_issue_date(priority: Priority) -> str:
+        return police_uk_time(priority.adopted_at or priority.created_at)
+
+    @staticmethod
+    def resolve_action(priority: Priority) -> str | None:
+        return police_uk_html(priority.outcome) if priority.closed_at else None
+
+    @staticmethod
+    def resolve_action_date(priority: Priority) -> str | None:
+        return police_uk_time(priority.closed_at) if priority.closed_at else None
+
+
+class PoliceUkEventOut(Schema):
+    """A meeting (``type`` "meeting") or a community event (``type`` "event")."""
+
+    contact_details: dict[str, str]
+    description: str | None
+    title: str
+    address: str | None
+    type: str
+    start_date: str
+    end_date: str
+
+    @staticmethod
+    def resolve_contact_details(gathering: Meeting | Event) -> dict[str, str]:
+        # police.uk's kinds of contact; the free-text details go in the description.
+        return {"web": gathering.online_url} if gathering.online_url else {}
+
+    @staticmethod
+    def resolve_description(gathering: Meeting | Event) -> str | None:
+        return police_uk_html(
+            gathering.description, gathering.accessibility, gathering.contact_details
+        )
+
+    @staticmethod
+    def resolve_address(gathering: Meeting | Event) -> str | None:
+        return ", ".join(part for part in (gathering.venue_name, gathering.address) if part) or None
+
+    @staticmethod
+    def resolve_type(gathering: Meeting | Event) -> str:
+        return "meeting" if isinstance(gathering, Meeting) else "event"
+
+    @staticmethod
+    def resolve_start_date(gathering: Meeting | Event) -> str:
+        return police_uk_time(gathering.starts_at)
+
+    @staticmethod
+    def resolve_end_date(gathering: Meeting | Event) -> str:
+        return police_uk_time(gathering.ends_at)

@@ -9,10 +9,9 @@ come only from the selectors' access helpers (``get_report_for_triage``,
 
 from __future__ import annotations
 
-import csv
 import datetime
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,7 +26,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,13 +41,13 @@ from beatbridge.reports.guardrail import RULE_LABELS
 from beatbridge.reports.models import CLOSED_STATUSES, CategoryQuestion, Report, Status
 from beatbridge.reports.permissions import can_triage, can_use_triage_pages
 from beatbridge.reports.staff_forms import ACTION_FORMS, InboxFilterForm, TriageForm
+from beatbridge.web.csv_export import csv_response
 
 INBOX_PAGE_SIZE = 50
 GUARDRAIL_PERIODS_DAYS = (30, 90, 365)
 # Rows fetched at a time while streaming an export: memory stays flat however many there are.
 EXPORT_CHUNK = 2000
 # A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Stable column names for analysts' scripts, so they are not translated.
 EXPORT_COLUMNS = (
     "reference",
@@ -366,15 +364,16 @@ def export_csv(request: HttpRequest, force: str, code: str) -> HttpResponse:
         target=neighbourhood,
         detail=_filters_detail(filters),
     )
-    response = StreamingHttpResponse(
-        _csv_lines(selectors.inbox(neighbourhood, filters)), content_type="text/csv; charset=utf-8"
-    )
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="reports-{neighbourhood.force.slug}-{neighbourhood.code}-{day}.csv"'
+    rows = (
+        _export_row(report)
+        for report in selectors.inbox(neighbourhood, filters).iterator(chunk_size=EXPORT_CHUNK)
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(
+        EXPORT_COLUMNS,
+        rows,
+        filename=f"reports-{neighbourhood.force.slug}-{neighbourhood.code}-{day}.csv",
+    )
 
 
 def _filters_detail(filters: selectors.InboxFilters) -> dict[str, Any]:
@@ -389,27 +388,6 @@ def _filters_detail(filters: selectors.InboxFilters) -> dict[str, Any]:
         "priority": filters.priority,
         "searched": bool(filters.search),
     }
-
-
-class _Echo:
-    """A file whose write returns the line, so csv.writer makes lines to stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(reports: QuerySet[Report]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    for report in reports.iterator(chunk_size=EXPORT_CHUNK):
-        yield writer.writerow([spreadsheet_safe(cell) for cell in _export_row(report)])
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _export_row(report: Report) -> list[Any]:

@@ -189,7 +189,7 @@ def test_someone_in_two_roles_is_listed_once(client: Client, fremont):
 
 
 @pytest.mark.parametrize("what", ["events", "priorities"])
-def test_events_and_priorities_are_empty_until_their_modules_arrive(client: Client, fremont, what):
+def test_events_and_priorities_are_an_empty_list_when_there_are_none(client: Client, fremont, what):
     response = client.get(f"/api/seattle/N-FRE/{what}")
 
     assert response.status_code == 200

@@ -1,0 +1,20 @@
+"""Background work for community voice; each task is a thin wrapper over a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from beatbridge.voice import notifications
+from beatbridge.voice.services import registrations
+
+
+@task()
+def send_registrant_notification(delivery_id: int) -> str:
+    """Deliver one message to someone registered; a failure schedules the next try."""
+    return notifications.deliver(delivery_id)
+
+
+@task()
+def send_reminders() -> int:
+    """Remind people of meetings and events starting within a day; returns how many."""
+    return registrations.send_due_reminders()
