@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from beatbridge.demo.management.quiet import quiet_account_logs
 from beatbridge.demo.reports import load_reports
 from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, is_demo_database, load_demo
+from beatbridge.demo.voice import load_voice
 from beatbridge.errors import DomainError
 
 
@@ -57,13 +58,15 @@ class Command(BaseCommand):
             with quiet_account_logs():
                 result = load_demo()
                 reports = load_reports(result.force)
+                voice = load_voice(result.force)
         except DomainError as error:
             raise CommandError(f"{error.field}: {error.message}") from error
         self.stdout.write(
             _(
                 "Demo city: %(force)s — created %(neighbourhoods)d neighbourhoods, "
                 "%(officers)d officers, %(assignments)d team assignments and %(accounts)d "
-                "other accounts, %(categories)d report categories and %(reports)d reports "
+                "other accounts, %(categories)d report categories, %(reports)d reports, "
+                "%(cycles)d priority cycles, %(meetings)d meetings and %(events)d events "
                 "(a second run creates none)."
             )
             % {
@@ -74,6 +77,9 @@ class Command(BaseCommand):
                 "accounts": result.accounts_created,
                 "categories": reports.categories_created,
                 "reports": reports.reports_created,
+                "cycles": voice.cycles_created,
+                "meetings": voice.meetings_created,
+                "events": voice.events_created,
             }
         )
         width = max(len(who) for who, _email in demo_sign_ins())
