@@ -883,21 +883,29 @@ class _Neighbourhood:
                     (position - ADOPTED_PER_CYCLE) % len(NOT_ADOPTED_REASONS)
                 ]
                 continue
-            delivered = position < 2 or rng.random() < 0.3
-            priority.status = (
-                PriorityStatus.DELIVERED if delivered else PriorityStatus.NOT_DELIVERED
-            )
             priority.adopted_at = adopted_at
             priority.action_plan = problem.plan
             priority.action_owner = rng.choice(
                 ["Neighbourhood officer", "Sector team", "Liaison officer with the city"]
             )
-            priority.action_due_on = cycle.ends_on - datetime.timedelta(days=10)
-            priority.closed_at = self._between(adopted_at + datetime.timedelta(days=30), ends)
-            priority.outcome = problem.delivered if delivered else problem.not_delivered
+            # The last one adopted is often still being worked on: it is on today's agendas.
+            still_open = position == ADOPTED_PER_CYCLE - 1 and rng.random() < 0.6
+            if still_open:
+                priority.status = PriorityStatus.ADOPTED
+                priority.action_due_on = self.now.date() + datetime.timedelta(days=30)
+                last = self.now
+            else:
+                delivered = position < 2 or rng.random() < 0.3
+                priority.status = (
+                    PriorityStatus.DELIVERED if delivered else PriorityStatus.NOT_DELIVERED
+                )
+                priority.action_due_on = cycle.ends_on - datetime.timedelta(days=10)
+                priority.closed_at = self._between(adopted_at + datetime.timedelta(days=30), ends)
+                priority.outcome = problem.delivered if delivered else problem.not_delivered
+                last = priority.closed_at
             moment = adopted_at
             for text in rng.sample(UPDATES, rng.randint(1, 2)):
-                moment = self._between(moment, priority.closed_at)
+                moment = self._between(moment, last)
                 self.p.updates.append(
                     PriorityUpdate(
                         priority=priority,

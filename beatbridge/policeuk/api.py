@@ -37,6 +37,7 @@ from beatbridge.policeuk.schemas import (
     boundary_points,
 )
 from beatbridge.voice.selectors import calendar as voice_selectors
+from beatbridge.voice.selectors.priorities import adopted_for_policeuk
 
 router = Router(tags=["data.police.uk"])
 
@@ -219,4 +220,4 @@ def list_priorities(
 ) -> Any:
     """Priorities the team adopted, in every cycle, newest first ("you said, we did")."""
     found = selectors.get_neighbourhood(force, neighbourhood)
-    return voice_selectors.adopted_priorities_of(found)
+    return adopted_for_policeuk(found)

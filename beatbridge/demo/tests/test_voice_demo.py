@@ -155,22 +155,34 @@ def test_past_cycles_adopt_some_close_them_with_an_account_and_say_why_for_the_r
             assert set(statuses) == {PriorityStatus.PROPOSED}
             continue
         assert PriorityStatus.PROPOSED not in statuses
-        assert statuses[PriorityStatus.DELIVERED] + statuses[PriorityStatus.NOT_DELIVERED] == 3
+        taken_on = (
+            statuses[PriorityStatus.DELIVERED]
+            + statuses[PriorityStatus.NOT_DELIVERED]
+            + statuses[PriorityStatus.ADOPTED]
+        )
+        assert taken_on == 3
+        assert statuses[PriorityStatus.ADOPTED] <= 1
         assert statuses[PriorityStatus.NOT_ADOPTED] >= 1
         for priority in cycle.priorities.all():
             if priority.status == PriorityStatus.NOT_ADOPTED:
                 assert priority.decision_reason
+            elif priority.status == PriorityStatus.ADOPTED:
+                # Still being worked on: a plan, due ahead, no account yet.
+                assert priority.action_plan and not priority.outcome and priority.closed_at is None
+                assert priority.action_due_on > now.date()
             else:
                 assert priority.action_plan and priority.outcome
                 assert priority.created_at < priority.adopted_at < priority.closed_at <= now
     assert Priority.objects.filter(status=PriorityStatus.NOT_DELIVERED).exists()
+    assert Priority.objects.filter(status=PriorityStatus.ADOPTED).exists()
 
 
 def test_updates_fall_between_adoption_and_closing():
     updates = PriorityUpdate.objects.select_related("priority")
     assert updates.exists()
     for update in updates:
-        assert update.priority.adopted_at < update.created_at < update.priority.closed_at
+        until = update.priority.closed_at or timezone.now()
+        assert update.priority.adopted_at < update.created_at < until
 
 
 def test_past_meetings_have_minutes_attendance_questions_and_action_items(now):
@@ -268,6 +280,23 @@ def test_the_demo_shows_in_the_police_uk_endpoints_and_the_calendar(client: Clie
     events = client.get(f"/api/seattle/{code}/events").json()
     feed = client.get(f"/forces/seattle/{code}/calendar.ics").content.decode()
 
-    assert len(priorities) == 3 and all(p["action-date"] for p in priorities)
+    assert len(priorities) == 3
+    # Both keys always present; null for what is still being worked on.
+    assert all(set(p) == {"issue", "issue-date", "action", "action-date"} for p in priorities)
+    assert all((p["action"] is None) == (p["action-date"] is None) for p in priorities)
     assert {e["type"] for e in events} == {"meeting", "event"}
     assert feed.count("BEGIN:VEVENT") >= 5
+
+
+def test_a_held_meetings_record_keeps_the_priorities_it_discussed(now):
+    from beatbridge.voice.selectors.meetings import agenda_for
+
+    held = Meeting.objects.filter(starts_at__lt=now).exclude(minutes_published_at=None)
+    discussed = [m for m in held.order_by("-starts_at")[:30] if agenda_for(m).priorities]
+    assert discussed
+    for meeting in discussed:
+        for priority in agenda_for(meeting).priorities:
+            assert priority.adopted_at <= meeting.starts_at
+            assert priority.closed_at is None or priority.closed_at > meeting.starts_at
+    upcoming = Meeting.objects.filter(starts_at__gt=now, is_cancelled=False)
+    assert any(agenda_for(m).priorities for m in upcoming[:30])

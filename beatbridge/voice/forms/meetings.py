@@ -287,6 +287,8 @@ class RegisterForm(ServiceForm):
             user=by if by.is_authenticated else None,
             email=self.cleaned_data.get("email", ""),
             name=self.cleaned_data.get("name", ""),
+            # Their messages (confirmation, moves, reminders) come in the page's language.
+            language=get_language() or "",
             client_address=self.client_address,
         )
 

@@ -19,7 +19,6 @@ from beatbridge.errors import NotFound, PermissionDenied
 from beatbridge.places import selectors as places
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.voice.models import (
-    ADOPTED_STATUSES,
     ActionItem,
     AttendanceMethod,
     CalendarFeed,
@@ -130,13 +129,6 @@ def personal_entries(feed: CalendarFeed) -> list[PersonalEntry]:
 
 
 # --- police.uk ----------------------------------------------------------------------------
-
-
-def adopted_priorities_of(neighbourhood: Neighbourhood) -> QuerySet[Priority]:
-    """Priorities the team took on, in every cycle of the neighbourhood, newest first."""
-    return Priority.objects.filter(
-        cycle__neighbourhood=neighbourhood, status__in=ADOPTED_STATUSES
-    ).order_by(F("adopted_at").desc(nulls_last=True), "-id")
 
 
 # --- staff exports ------------------------------------------------------------------------

@@ -33,16 +33,6 @@ def past_events(neighbourhood: Neighbourhood) -> QuerySet[Event]:
     )
 
 
-def events_for_policeuk(neighbourhood: Neighbourhood) -> QuerySet[Event]:
-    """What police.uk's events endpoint lists: the neighbourhood's events to come, not
-    cancelled, soonest first."""
-    return (
-        _of(neighbourhood)
-        .filter(ends_at__gte=timezone.now(), is_cancelled=False)
-        .order_by("starts_at", "id")
-    )
-
-
 def _event_with_details() -> QuerySet[Event]:
     return Event.objects.prefetch_related(
         "neighbourhoods__force", Prefetch("photos", queryset=EventPhoto.objects.order_by("id"))

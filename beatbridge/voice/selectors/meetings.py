@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,6 @@ from beatbridge.voice.selectors.priorities import open_priorities_for
 # Questions residents upvoted most join the agenda, up to this many.
 AGENDA_QUESTIONS = 10
 # police.uk's events list shows what is coming and what just happened.
-POLICEUK_RECENT_DAYS = 31
 
 
 def _meetings() -> QuerySet[Meeting]:
@@ -59,23 +58,6 @@ def past_meetings(
         _meetings()
         .filter(neighbourhoods=neighbourhood, ends_at__lt=moment)
         .order_by("-starts_at", "-id")
-    )
-
-
-def meetings_for_policeuk(
-    neighbourhood: Neighbourhood, *, now: datetime.datetime | None = None
-) -> QuerySet[Meeting]:
-    """What police.uk's events endpoint lists: meetings not cancelled that are upcoming or
-    ended in the last month, in start order."""
-    moment = now or timezone.now()
-    return (
-        _meetings()
-        .filter(
-            neighbourhoods=neighbourhood,
-            is_cancelled=False,
-            ends_at__gte=moment - datetime.timedelta(days=POLICEUK_RECENT_DAYS),
-        )
-        .order_by("starts_at", "id")
     )
 
 
@@ -161,14 +143,14 @@ class Agenda:
 def agenda_for(meeting: Meeting) -> Agenda:
     """The agenda: open adopted priorities of the meeting's neighbourhoods, the most
     upvoted visible questions, action items of their earlier meetings still open, and
-    the team's own items. Five queries, whatever the sizes."""
+    the team's own items, each as it stood when the meeting began. Five queries, whatever
+    the sizes."""
     neighbourhood_ids = [n.pk for n in meeting.neighbourhoods.all()]
+    # What was open when the meeting began: a past agenda stays as it was.
     return Agenda(
-        priorities=list(open_priorities_for(neighbourhood_ids)),
+        priorities=list(open_priorities_for(neighbourhood_ids, at=meeting.starts_at)),
         questions=list(questions_for(meeting)[:AGENDA_QUESTIONS]),
-        action_items=list(
-            open_action_items(neighbourhood_ids).filter(meeting__starts_at__lt=meeting.starts_at)
-        ),
+        action_items=list(open_action_items(neighbourhood_ids, at=meeting.starts_at)),
         items=list(meeting.agenda_items.all()),
     )
 
@@ -176,12 +158,17 @@ def agenda_for(meeting: Meeting) -> Agenda:
 # --- what a meeting recorded --------------------------------------------------------------
 
 
-def open_action_items(neighbourhood_ids: list[int]) -> QuerySet[ActionItem]:
-    """Action items not yet closed from any meeting of these neighbourhoods, by due date."""
+def open_action_items(
+    neighbourhood_ids: list[int], *, at: datetime.datetime | None = None
+) -> QuerySet[ActionItem]:
+    """Action items of meetings of these neighbourhoods open at ``at`` (now by default): set
+    at an earlier meeting and not done by then. By due date."""
+    moment = at or timezone.now()
     return (
         ActionItem.objects.filter(
-            done_at__isnull=True, meeting__neighbourhoods__in=neighbourhood_ids
+            meeting__neighbourhoods__in=neighbourhood_ids, meeting__starts_at__lt=moment
         )
+        .filter(Q(done_at__isnull=True) | Q(done_at__gt=moment))
         .select_related("meeting")
         .distinct()
         .order_by("due_on", "id")

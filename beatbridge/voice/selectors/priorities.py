@@ -264,11 +264,21 @@ def adopted_for_policeuk(neighbourhood: Neighbourhood) -> QuerySet[Priority]:
     ).order_by("-adopted_at", "-id")
 
 
-def open_priorities_for(neighbourhood_ids: Iterable[int]) -> QuerySet[Priority]:
-    """Adopted priorities still being worked on in these neighbourhoods, the soonest due
-    first: what a meeting's agenda reports on. Neighbourhood loaded (without boundary)."""
+def open_priorities_for(
+    neighbourhood_ids: Iterable[int], *, at: datetime.datetime | None = None
+) -> QuerySet[Priority]:
+    """Adopted priorities being worked on in these neighbourhoods at ``at`` (now by default),
+    the soonest due first: what a meeting's agenda reports on. A past meeting's agenda
+    keeps what was open then, however the priorities moved on. Neighbourhood loaded
+    (without boundary)."""
+    moment = at or timezone.now()
     return (
         _priorities()
-        .filter(cycle__neighbourhood_id__in=list(neighbourhood_ids), status=PriorityStatus.ADOPTED)
+        .filter(
+            cycle__neighbourhood_id__in=list(neighbourhood_ids),
+            status__in=ADOPTED_STATUSES,
+            adopted_at__lte=moment,
+        )
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=moment))
         .order_by("action_due_on", "adopted_at", "id")
     )

@@ -27,8 +27,12 @@ from beatbridge.places.models import Neighbourhood
 from beatbridge.reports.photos import clean_photo
 from beatbridge.voice.models import Event, EventKind, EventPhoto, RegistrantMessage
 from beatbridge.voice.permissions import can_manage, can_manage_any
-from beatbridge.voice.selectors.registrations import availability_of
-from beatbridge.voice.services.registrations import fill_free_places, notify_registrants
+from beatbridge.voice.services.registrations import (
+    check_capacity,
+    check_capacity_change,
+    fill_free_places,
+    notify_registrants,
+)
 
 MAX_PHOTOS_PER_EVENT = 30
 _TEXT_MAX = 5000
@@ -142,10 +146,7 @@ def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
             field="venue_name",
             code="required",
         )
-    if cleaned.capacity is not None and cleaned.capacity < 1:
-        raise DomainError(
-            _("The capacity must be at least 1, or blank for no limit."), field="capacity"
-        )
+    check_capacity(cleaned.capacity)
     return cleaned
 
 
@@ -210,13 +211,7 @@ def update_event(*, event: Event, by: User, details: EventDetails) -> Event:
         _refuse_if_over(event)
         times_changed = any(getattr(details, f) != getattr(event, f) for f in _TIME_FIELDS)
         details = _clean_details(details, check_times=times_changed)
-        confirmed = availability_of(event).confirmed
-        if details.capacity is not None and details.capacity < confirmed:
-            raise DomainError(
-                _("%(count)d people already have a place: the capacity cannot be lower.")
-                % {"count": confirmed},
-                field="capacity",
-            )
+        check_capacity_change(event, details.capacity)
         changed = [name for name, value in vars(details).items() if getattr(event, name) != value]
         if not changed:
             return event

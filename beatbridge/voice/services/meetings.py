@@ -42,6 +42,11 @@ from beatbridge.voice.models import (
     RegistrantMessage,
 )
 from beatbridge.voice.permissions import can_manage, can_manage_any, is_signed_in
+from beatbridge.voice.services.registrations import (
+    check_capacity,
+    check_capacity_change,
+    fill_free_places,
+)
 from beatbridge.web.languages import clean_language_codes
 
 if TYPE_CHECKING:
@@ -126,10 +131,7 @@ def _clean_details(details: MeetingDetails) -> dict[str, Any]:
     )
     if details.kind != MeetingKind.ONLINE and not (venue_name or address):
         raise DomainError(_("Say where the meeting is: a venue or an address."), field="venue_name")
-    if details.capacity is not None and details.capacity < 1:
-        raise DomainError(
-            _("The capacity is at least 1; leave it blank for no limit."), field="capacity"
-        )
+    check_capacity(details.capacity)
     return {
         "kind": details.kind,
         "title": _text(
@@ -381,10 +383,17 @@ def update_meeting(*, by: Any, meeting: Meeting, details: MeetingDetails) -> Mee
     _require_team(by, meeting)
     _require_open(meeting)
     fields = _clean_details(details)
+    # Locked, so a registration cannot take a place while the capacity changes.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    capacity_changed = fields["capacity"] != meeting.capacity
+    if capacity_changed:
+        check_capacity_change(meeting, fields["capacity"])
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.save(update_fields=[*fields, "updated_at"])
     audit(actor=by, action="meeting.updated", target=meeting, detail={"fields": sorted(fields)})
+    if capacity_changed:
+        fill_free_places(gathering=meeting)
     return meeting
 
 

@@ -52,6 +52,11 @@ _REPORT_REFERENCES = re.compile(r"[\s,;]+")
 # --- helpers ------------------------------------------------------------------------------
 
 
+# Bounds that keep numbers people type sensible (and inside the database's columns).
+MAX_PER_CYCLE = 100
+MAX_HANDS = 100_000
+
+
 def _require_manager(actor: Any, neighbourhood: Neighbourhood) -> None:
     if not can_manage(actor, neighbourhood):
         raise PermissionDenied(_("Only the neighbourhood's team may do this."))
@@ -144,10 +149,16 @@ def create_cycle(
         raise DomainError(_("Voting cannot close before it opens."), field="voting_closes_on")
     if ends_on < voting_closes_on:
         raise DomainError(_("The cycle cannot end before voting closes."), field="ends_on")
-    if votes_per_person < 1:
-        raise DomainError(_("Give each person at least one vote."), field="votes_per_person")
-    if max_adopted < 1:
-        raise DomainError(_("Allow at least one priority to be adopted."), field="max_adopted")
+    if not 1 <= votes_per_person <= MAX_PER_CYCLE:
+        raise DomainError(
+            _("Give each person between 1 and %(max)d votes.") % {"max": MAX_PER_CYCLE},
+            field="votes_per_person",
+        )
+    if not 1 <= max_adopted <= MAX_PER_CYCLE:
+        raise DomainError(
+            _("Allow between 1 and %(max)d priorities to be adopted.") % {"max": MAX_PER_CYCLE},
+            field="max_adopted",
+        )
     with transaction.atomic():
         # Locking the neighbourhood's row makes two overlapping cycles created at once wait
         # for each other, so the second sees the first.
@@ -429,12 +440,18 @@ def record_meeting_votes(*, actor: Any, priority: Priority, meeting: Meeting, co
     """
     cycle = priority.cycle
     _require_manager(actor, cycle.neighbourhood)
-    if count is None or count < 1:
-        raise DomainError(_("Count at least one hand."), field="count")
+    if count is None or not 1 <= count <= MAX_HANDS:
+        raise DomainError(
+            _("Count between 1 and %(max)d hands.") % {"max": MAX_HANDS}, field="count"
+        )
     with transaction.atomic():
         cycle = _locked(cycle)
-        if cycle.phase() not in {CyclePhase.VOTING, *RESULT_PHASES}:
-            raise DomainError(_("Voting has not opened yet."), code="outside_voting")
+        # Only while voting is open: once results are public, nobody may add to them.
+        if cycle.phase() != CyclePhase.VOTING:
+            raise DomainError(
+                _("Hands counted at a meeting are recorded while voting is open."),
+                code="outside_voting",
+            )
         priority = Priority.objects.select_for_update().get(pk=priority.pk)
         if priority.status != PriorityStatus.PROPOSED:
             raise DomainError(

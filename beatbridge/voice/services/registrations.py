@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +40,33 @@ ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 # Registrations by e-mail (no account) one client may make in an hour: enough for a family
 # or a community centre's front desk, too few to fill an event with invented addresses.
 REGISTRATIONS_PER_CLIENT_PER_HOUR = 20
+
+
+MAX_CAPACITY = 100_000
+
+
+def check_capacity_change(gathering: Any, capacity: int | None) -> None:
+    """A new capacity may not leave out people who already have a place."""
+    from beatbridge.voice.selectors.registrations import availability_of
+
+    check_capacity(capacity)
+    confirmed = availability_of(gathering).confirmed
+    if capacity is not None and capacity < confirmed:
+        raise DomainError(
+            _("%(count)d people already have a place: the capacity cannot be lower.")
+            % {"count": confirmed},
+            field="capacity",
+        )
+
+
+def check_capacity(capacity: int | None) -> None:
+    """A gathering's capacity: blank for no limit, else between 1 and ``MAX_CAPACITY``."""
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise DomainError(
+            _("The capacity is between 1 and %(max)d; leave it blank for no limit.")
+            % {"max": MAX_CAPACITY},
+            field="capacity",
+        )
 
 
 def _gathering_field(gathering: Gathering) -> str:

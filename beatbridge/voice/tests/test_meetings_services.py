@@ -617,7 +617,11 @@ def test_the_agenda_gathers_priorities_questions_open_actions_and_items(
 ):
     cycle = _cycle(fremont)
     adopted = Priority.objects.create(
-        cycle=cycle, title="Speeding", source="team", status=PriorityStatus.ADOPTED
+        cycle=cycle,
+        title="Speeding",
+        source="team",
+        status=PriorityStatus.ADOPTED,
+        adopted_at=timezone.now() - datetime.timedelta(days=30),
     )
     Priority.objects.create(cycle=cycle, title="Not yet", source="team")
     open_item = ActionItemFactory(meeting=past_meeting)
@@ -644,9 +648,38 @@ def test_a_joint_meeting_is_listed_for_each_neighbourhood(fremont, force, superv
     assert not selectors.past_meetings(other).exists()
 
 
-def test_policeuk_lists_upcoming_and_recent_meetings_not_cancelled(fremont):
-    upcoming = MeetingFactory(neighbourhoods=[fremont])
-    recent = PastMeetingFactory(neighbourhoods=[fremont])
-    PastMeetingFactory(neighbourhoods=[fremont], starts_at=in_days(-60))
-    MeetingFactory(neighbourhoods=[fremont], is_cancelled=True, cancellation_reason="x")
-    assert list(selectors.meetings_for_policeuk(fremont)) == [recent, upcoming]
+def test_a_past_agenda_keeps_what_was_open_then(fremont, fremont_officer):
+    """What a meeting discussed stays on its record, and what came later never joins it."""
+    cycle = _cycle(fremont)
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    discussed = Priority.objects.create(
+        cycle=cycle,
+        title="Speeding",
+        source="team",
+        status=PriorityStatus.ADOPTED,
+        adopted_at=month_ago,
+    )
+    meeting = PastMeetingFactory(neighbourhoods=[fremont])
+    later = Priority.objects.create(
+        cycle=cycle,
+        title="Dumping",
+        source="team",
+        status=PriorityStatus.ADOPTED,
+        adopted_at=timezone.now(),
+    )
+    Priority.objects.filter(pk=discussed.pk).update(
+        status=PriorityStatus.DELIVERED, outcome="Done.", closed_at=timezone.now()
+    )
+    done_later = ActionItemFactory(
+        meeting=PastMeetingFactory(
+            neighbourhoods=[fremont], starts_at=month_ago, ends_at=month_ago
+        ),
+        done_at=timezone.now(),
+        outcome="Done",
+    )
+
+    agenda = selectors.agenda_for(selectors.get_meeting(meeting.pk))
+
+    assert agenda.priorities == [discussed]
+    assert later not in agenda.priorities
+    assert agenda.action_items == [done_later]

@@ -425,6 +425,7 @@ def test_the_manage_cycle_page_lists_candidates_in_constant_queries(
     url = reverse("voice:manage_cycle", kwargs={"cycle_id": cycle.pk})
     _signed_in(client, fremont_officer)
     PriorityFactory(cycle=cycle)
+    ResidencyFactory(neighbourhood=fremont)
     with django_assert_max_num_queries(30) as few:
         client.get(url)
     for _n in range(10):
@@ -463,3 +464,17 @@ def test_the_team_adopts_updates_and_closes_a_priority(client, fremont, fremont_
     response = act("update", {"text": "Late"})
     assert response.status_code == 409
     assert PriorityUpdate.objects.count() == 1
+
+
+def test_a_look_at_the_residents_to_confirm_is_audited(client, fremont, fremont_officer):
+    from beatbridge.audit.models import AuditEntry
+
+    cycle = CycleFactory(neighbourhood=fremont, phase="voting")
+    url = reverse("voice:manage_cycle", kwargs={"cycle_id": cycle.pk})
+    _signed_in(client, fremont_officer)
+    client.get(url)
+    assert not AuditEntry.objects.filter(action="cycle.residencies_viewed").exists()
+    ResidencyFactory(neighbourhood=fremont)
+    client.get(url)
+    entry = AuditEntry.objects.get(action="cycle.residencies_viewed")
+    assert (entry.actor, entry.target_id) == (fremont_officer, str(cycle.pk))

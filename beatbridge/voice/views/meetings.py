@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.limits import client_address
 from beatbridge.places.selectors import get_neighbourhood
@@ -188,7 +189,12 @@ def register_for_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not form.submit(by=request.user):
         return _detail_page(request, meeting, register_form=form, status=400)
-    if form.result.status == "waiting":
+    if not request.user.is_authenticated:
+        # Anyone can type any address: say nothing about that address's registration here.
+        messages.success(
+            request, _("Thank you. Check your e-mail: the details of your place are on their way.")
+        )
+    elif form.result.status == "waiting":
         messages.success(
             request,
             _(
@@ -342,6 +348,7 @@ def _manage_page(
     questions = list(selectors.questions_for(meeting, include_hidden=True))
     concerns = selectors.concerns_of(meeting)
     action_items = localise(selectors.action_items_of(meeting), "text")
+    attendees = list(selectors.named_attendees_of(meeting))
     context = {
         "meeting": meeting,
         "neighbourhood": meeting.neighbourhoods.all()[0],
@@ -373,10 +380,7 @@ def _manage_page(
             )
             for question in questions
         ],
-        "attendees": [
-            (attendee, form("attendee-remove", attendee))
-            for attendee in selectors.named_attendees_of(meeting)
-        ],
+        "attendees": [(attendee, form("attendee-remove", attendee)) for attendee in attendees],
         "concerns": [
             (concern, form("concern-priority", concern), form("concern-report", concern))
             for concern in concerns
@@ -385,4 +389,7 @@ def _manage_page(
             (item, form("action-close", item) if item.is_open else None) for item in action_items
         ],
     }
+    if attendees:
+        # Names of people who agreed to be named: a staff view of personal data.
+        audit(actor=request.user, action="meeting.attendees_viewed", target=meeting)
     return render(request, "voice/meetings/manage/detail.html", context, status=status)

@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
@@ -351,6 +352,10 @@ def _manage_cycle_page(
     if bound_form is not None:
         forms[bound_form.slug] = bound_form
     phase = cycle.phase()
+    residencies = list(selectors.residencies_to_verify(cycle.neighbourhood))
+    if residencies:
+        # Names and e-mail addresses of residents: a staff view of personal data.
+        audit(actor=request.user, action="cycle.residencies_viewed", target=cycle)
     context = {
         "cycle": cycle,
         "neighbourhood": cycle.neighbourhood,
@@ -358,7 +363,7 @@ def _manage_cycle_page(
         "phase": phase,
         "candidates": localise(selectors.candidates_of(cycle, with_totals=True), "title"),
         "meeting_counts": selectors.meeting_counts_of(cycle),
-        "residencies": selectors.residencies_to_verify(cycle.neighbourhood),
+        "residencies": residencies,
         "candidate_form": forms[CandidateForm.slug],
         "meeting_votes_form": forms[MeetingVotesForm.slug],
         "bound_form": bound_form,
