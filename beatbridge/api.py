@@ -71,10 +71,12 @@ def _mount_routers() -> None:
     from beatbridge.places.api import router as places_router
     from beatbridge.policeuk.api import router as policeuk_router
     from beatbridge.reports.api import router as reports_router
+    from beatbridge.voice.api import router as voice_router
 
     api.add_router("/v1/", places_router)
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", voice_router)
     api.add_router("/", policeuk_router)
 
 
