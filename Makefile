@@ -22,9 +22,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# The task worker runs beside the web server in the same shell, which stops it when the
-# server exits. Ctrl-C reaches both; the trap covers a server that stops by itself.
-STOP_WORKER_WITH_SERVER = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM
+# The task worker and the quarter-hourly jobs (reminders, messages whose task was lost; cron
+# runs them in production) run beside the web server in the same shell, which stops them when
+# the server exits. Ctrl-C reaches all three; the trap covers a server that stops by itself.
+PERIODIC = trap 'kill $$pause 2>/dev/null; exit' TERM; \
+	while true; do $(BIN)/beatbridge send_reminders >/dev/null; \
+	$(BIN)/beatbridge requeue_notifications >/dev/null; sleep 900 & pause=$$!; wait $$pause; done
+BESIDE_THE_SERVER = $(BIN)/beatbridge db_worker & worker=$$!; \
+	( $(PERIODIC) ) & periodic=$$!; \
+	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker' EXIT INT TERM
 
 # Links in e-mails (reporters' notifications) point at the server these targets start.
 run dev: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -34,15 +40,15 @@ run: install
 	HTTPS=0 $(BIN)/beatbridge migrate --noinput
 	HTTPS=0 $(BIN)/beatbridge collectstatic --noinput --verbosity 0
 	HTTPS=0 $(BIN)/beatbridge load_demo --site-url http://127.0.0.1:$(PORT)
-	@echo "Serving Beatbridge on http://127.0.0.1:$(PORT)/ with a task worker (Ctrl-C stops both)"
-	HTTPS=0 $(BIN)/beatbridge db_worker & $(STOP_WORKER_WITH_SERVER); \
+	@echo "Serving Beatbridge on http://127.0.0.1:$(PORT)/ with a task worker (Ctrl-C stops all)"
+	export HTTPS=0; $(BESIDE_THE_SERVER); \
 	HTTPS=0 $(BIN)/gunicorn beatbridge.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms'
 
 dev: install
 	DEBUG=1 $(BIN)/beatbridge migrate --noinput
 	DEBUG=1 $(BIN)/beatbridge load_demo --site-url http://127.0.0.1:$(PORT)
-	DEBUG=1 $(BIN)/beatbridge db_worker & $(STOP_WORKER_WITH_SERVER); \
+	export DEBUG=1; $(BESIDE_THE_SERVER); \
 	DEBUG=1 $(BIN)/beatbridge runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium drives the browser tests; Playwright never downloads its own.
