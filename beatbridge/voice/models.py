@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beatbridge.notify.models import Delivery
 from beatbridge.web.models import TranslatedContent
@@ -620,7 +621,7 @@ class Event(Gathering):
 
     class Meta(Gathering.Meta):
         indexes = [models.Index(fields=["starts_at"], name="event_by_start")]
-        verbose_name = _("event")
+        verbose_name = pgettext_lazy("community gathering", "event")
         verbose_name_plural = _("events")
 
 

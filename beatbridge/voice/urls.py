@@ -1,4 +1,5 @@
-"""Community voice pages: priorities, meetings, events and calendars, one module each."""
+"""Community voice pages: priorities, meetings, events, calendars and translations, one
+module each."""
 
 from django.urls import include, path
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("", include("beatbridge.voice.meeting_urls")),
     path("", include("beatbridge.voice.event_urls")),
     path("", include("beatbridge.voice.calendar_urls")),
+    path("", include("beatbridge.voice.translation_urls")),
 ]

@@ -143,6 +143,47 @@ def create_cycle(
     title = _required_text(
         title, field="title", message=_("Give the cycle a title."), max_length=_CYCLE_TITLE_MAX
     )
+    with transaction.atomic():
+        # Locking the neighbourhood's row makes two overlapping cycles created at once wait
+        # for each other, so the second sees the first.
+        Neighbourhood.objects.select_for_update().filter(pk=neighbourhood.pk).only("pk").first()
+        check_cycle(
+            neighbourhood=neighbourhood,
+            starts_on=starts_on,
+            voting_opens_on=voting_opens_on,
+            voting_closes_on=voting_closes_on,
+            ends_on=ends_on,
+            votes_per_person=votes_per_person,
+            max_adopted=max_adopted,
+        )
+        cycle = Cycle.objects.create(
+            neighbourhood=neighbourhood,
+            title=title,
+            starts_on=starts_on,
+            voting_opens_on=voting_opens_on,
+            voting_closes_on=voting_closes_on,
+            ends_on=ends_on,
+            votes_per_person=votes_per_person,
+            max_adopted=max_adopted,
+            requires_verified_residency=requires_verified_residency,
+        )
+        audit(actor=actor, action="priority_cycle.created", target=cycle)
+    return cycle
+
+
+def check_cycle(
+    *,
+    neighbourhood: Neighbourhood,
+    starts_on: datetime.date,
+    voting_opens_on: datetime.date,
+    voting_closes_on: datetime.date,
+    ends_on: datetime.date,
+    votes_per_person: int,
+    max_adopted: int,
+    cycle: Cycle | None = None,
+) -> None:
+    """The rules of a cycle's dates and numbers, for a new cycle or a change to ``cycle``
+    (the admin): DomainError, or Conflict for an overlap, naming the field at fault."""
     if voting_opens_on < starts_on:
         raise DomainError(_("Voting cannot open before the cycle starts."), field="voting_opens_on")
     if voting_closes_on < voting_opens_on:
@@ -159,37 +200,23 @@ def create_cycle(
             _("Allow between 1 and %(max)d priorities to be adopted.") % {"max": MAX_PER_CYCLE},
             field="max_adopted",
         )
-    with transaction.atomic():
-        # Locking the neighbourhood's row makes two overlapping cycles created at once wait
-        # for each other, so the second sees the first.
-        Neighbourhood.objects.select_for_update().filter(pk=neighbourhood.pk).only("pk").first()
-        overlapping = Cycle.objects.filter(
-            neighbourhood=neighbourhood, starts_on__lte=ends_on, ends_on__gte=starts_on
-        ).first()
-        if overlapping is not None:
-            raise Conflict(
-                _("These dates overlap “%(title)s” (%(start)s to %(end)s).")
-                % {
-                    "title": overlapping.title,
-                    "start": overlapping.starts_on.isoformat(),
-                    "end": overlapping.ends_on.isoformat(),
-                },
-                field="starts_on",
-                code="overlap",
-            )
-        cycle = Cycle.objects.create(
-            neighbourhood=neighbourhood,
-            title=title,
-            starts_on=starts_on,
-            voting_opens_on=voting_opens_on,
-            voting_closes_on=voting_closes_on,
-            ends_on=ends_on,
-            votes_per_person=votes_per_person,
-            max_adopted=max_adopted,
-            requires_verified_residency=requires_verified_residency,
+    others = Cycle.objects.filter(
+        neighbourhood=neighbourhood, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    if cycle is not None and cycle.pk is not None:
+        others = others.exclude(pk=cycle.pk)
+    overlapping = others.first()
+    if overlapping is not None:
+        raise Conflict(
+            _("These dates overlap “%(title)s” (%(start)s to %(end)s).")
+            % {
+                "title": overlapping.title,
+                "start": overlapping.starts_on.isoformat(),
+                "end": overlapping.ends_on.isoformat(),
+            },
+            field="starts_on",
+            code="overlap",
         )
-        audit(actor=actor, action="priority_cycle.created", target=cycle)
-    return cycle
 
 
 def declare_residency(*, user: Any, neighbourhood: Neighbourhood) -> Residency:
