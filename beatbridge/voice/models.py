@@ -177,10 +177,12 @@ class Priority(TranslatedContent):
             models.CheckConstraint(
                 condition=~Q(status="not_adopted") | ~Q(decision_reason=""),
                 name="priority_not_adopted_has_reason",
+                violation_error_message=_("Say why a candidate was not adopted."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["delivered", "not_delivered"]) | ~Q(outcome=""),
                 name="priority_closed_has_outcome",
+                violation_error_message=_("Say what was done and what changed."),
             ),
         ]
         indexes = [models.Index(fields=["cycle", "status"], name="priority_by_cycle_status")]

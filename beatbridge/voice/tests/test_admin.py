@@ -212,7 +212,7 @@ def test_clearing_the_reason_of_a_declined_priority_is_refused_not_a_500(
     url = reverse("admin:voice_priority_change", args=[priority.pk])
     response = client.post(url, _priority_form(priority, decision_reason=""))
     assert response.status_code == 200
-    assert "priority_not_adopted_has_reason" in response.text
+    assert "Say why a candidate was not adopted." in response.text
     priority.refresh_from_db()
     assert priority.decision_reason == "Already in hand."
 
