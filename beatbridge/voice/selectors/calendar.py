@@ -53,7 +53,11 @@ def _since(now: datetime.datetime) -> datetime.datetime:
 
 def _in_order(*querysets: Iterable[Gathering]) -> list[Gathering]:
     gatherings = [gathering for queryset in querysets for gathering in queryset]
-    return sorted(gatherings, key=lambda gathering: (gathering.starts_at, gathering.pk))
+    # Meetings before events at the same time: ids of two tables say nothing about order.
+    return sorted(
+        gatherings,
+        key=lambda gathering: (gathering.starts_at, isinstance(gathering, Event), gathering.pk),
+    )
 
 
 def gatherings_of(
