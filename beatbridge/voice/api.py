@@ -20,21 +20,26 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import File, Form, Path, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.limits import client_address
 from beatbridge.places import selectors as places_selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut, Pages
 from beatbridge.places.models import Neighbourhood
 from beatbridge.reports.api import SessionOrAnonymous
-from beatbridge.voice.models import Event, Meeting, RegistrationStatus
+from beatbridge.voice.models import Event, Meeting, Question, RegistrationStatus
 from beatbridge.voice.permissions import is_signed_in
 from beatbridge.voice.schemas import (
     ActionItemIn,
     ActionItemOut,
     AdoptIn,
+    AgendaItemIn,
+    AgendaItemOut,
+    AnswerIn,
     AttendanceIn,
     BallotOut,
     CancelIn,
@@ -43,6 +48,10 @@ from beatbridge.voice.schemas import (
     CandidateIn,
     CloseActionItemIn,
     ClosePriorityIn,
+    ConcernIn,
+    ConcernOut,
+    ConcernToPriorityIn,
+    ConcernToReportIn,
     CycleDetailOut,
     CycleIn,
     CycleOut,
@@ -51,6 +60,8 @@ from beatbridge.voice.schemas import (
     EventItemOut,
     EventMoveIn,
     EventOut,
+    EventPhotoOut,
+    MeetingDetailsIn,
     MeetingIn,
     MeetingItemOut,
     MeetingOut,
@@ -58,6 +69,8 @@ from beatbridge.voice.schemas import (
     MeetingVotesIn,
     MinutesIn,
     MoveIn,
+    NamedAttendeeIn,
+    NamedAttendeeOut,
     PriorityDetailOut,
     PriorityOut,
     PriorityUpdateIn,
@@ -65,21 +78,31 @@ from beatbridge.voice.schemas import (
     ProposalIn,
     QuestionIn,
     RegisteredOut,
+    RegistrantOut,
     RegistrationIn,
     RegistrationOut,
     ResidencyOut,
+    ResidencyToConfirmOut,
+    SeriesCreatedOut,
+    SeriesIn,
+    TeamQuestionOut,
+    TranslationIn,
+    TranslationOut,
     UpvoteOut,
+    VerifyResidencyIn,
     WhenQuery,
     YouSaidWeDidOut,
 )
 from beatbridge.voice.selectors import events as event_selectors
 from beatbridge.voice.selectors import meetings as meeting_selectors
 from beatbridge.voice.selectors import priorities as priority_selectors
-from beatbridge.voice.selectors.registrations import registrations_of_person
+from beatbridge.voice.selectors import translations as translation_selectors
+from beatbridge.voice.selectors.registrations import registrations_of, registrations_of_person
 from beatbridge.voice.services import events as event_services
 from beatbridge.voice.services import meetings as meeting_services
 from beatbridge.voice.services import priorities as priority_services
 from beatbridge.voice.services import registrations as registration_services
+from beatbridge.voice.services.translations import set_translation
 
 router = Router(tags=["community voice"], auth=SessionOrAnonymous())
 
@@ -88,6 +111,7 @@ MAX_ID = 2**31 - 1
 NEIGHBOURHOOD = "/forces/{force}/neighbourhoods/{code}"
 
 WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+TEAM_READ = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _input_error(error: NotFound, field: str) -> DomainError:
@@ -369,6 +393,44 @@ def record_meeting_votes(
             actor=request.auth, priority=priority, meeting=meeting, count=body.count
         )
     return Status(201, cycle)
+
+
+@router.get(
+    "/priority-cycles/{cycle_id}/residencies",
+    response={200: list[ResidencyToConfirmOut], **TEAM_READ},
+    url_name="v1-cycle-residencies",
+    summary="Residencies waiting to be confirmed (team)",
+)
+@paginate(Pages)
+def list_residencies_to_confirm(
+    request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """People who said they live or work in the cycle's neighbourhood and whom the team has
+    not confirmed yet, the oldest first, with their names and e-mail addresses: for the team
+    only, and each read that names someone is audited."""
+    cycle = priority_selectors.get_cycle_to_manage(request.auth, cycle_id)
+    residencies = priority_selectors.residencies_to_verify(cycle.neighbourhood)
+    if residencies.exists():
+        # Names and e-mail addresses of residents: a staff view of personal data.
+        audit(actor=request.auth, action="cycle.residencies_viewed", target=cycle)
+    return residencies
+
+
+@router.post(
+    "/priority-cycles/{cycle_id}/residencies/verify",
+    response={200: ResidencyToConfirmOut, **WRITE},
+    url_name="v1-cycle-residency-verify",
+    summary="Confirm that someone lives or works in the neighbourhood (team)",
+)
+def verify_residency(
+    request: HttpRequest, body: VerifyResidencyIn, cycle_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """One of the residencies waiting to be confirmed (400 on `residency` for any other);
+    where the cycle asks for confirmed residents, the person's proposals and votes then
+    count."""
+    cycle = priority_selectors.get_cycle_to_manage(request.auth, cycle_id)
+    residency = priority_selectors.get_residency_to_verify(cycle, body.residency)
+    return priority_services.verify_residency(actor=request.auth, residency=residency)
 
 
 def _priority_to_manage(request: HttpRequest, priority_id: int) -> Any:
@@ -697,8 +759,61 @@ def create_meeting(
     return Status(201, meeting_selectors.get_meeting(meeting.pk))
 
 
+def _details(body: MeetingDetailsIn) -> meeting_services.MeetingDetails:
+    fields = body.model_dump(include=set(MeetingDetailsIn.model_fields))
+    return meeting_services.MeetingDetails(**fields, original_language=_language())
+
+
+@router.post(
+    f"{NEIGHBOURHOOD}/meeting-series",
+    response={201: SeriesCreatedOut, **WRITE},
+    url_name="v1-meeting-series-create",
+    summary="Schedule a monthly series of meetings (team)",
+)
+def create_series(
+    request: HttpRequest,
+    body: SeriesIn,
+    force: str = Path(..., pattern=FORCE_ID),
+    code: str = Path(..., pattern=NEIGHBOURHOOD_ID),
+) -> Any:
+    """The same meeting on a weekday of the month ("the second Tuesday at 19:00"), scheduled
+    up to `until` or twelve months ahead, whichever is sooner. Answers the series and the
+    meetings made; each can then be moved or cancelled on its own."""
+    neighbourhood = meeting_selectors.get_neighbourhood_for_meetings(request.auth, force, code)
+    series, _meetings = meeting_services.create_series(
+        by=request.auth,
+        neighbourhood=neighbourhood,
+        details=_details(body),
+        weekday=body.weekday,
+        week_of_month=body.week_of_month,
+        start_time=body.start_time,
+        duration_minutes=body.duration_minutes,
+        until=body.until,
+    )
+    meetings = meeting_selectors.upcoming_meetings(neighbourhood).filter(series=series)
+    return Status(201, {"series": series, "meetings": list(meetings)})
+
+
 def _meeting_for_team(request: HttpRequest, meeting_id: int) -> Meeting:
     return meeting_selectors.get_meeting_for_team(request.auth, meeting_id)
+
+
+@router.put(
+    "/meetings/{meeting_id}/details",
+    response={200: MeetingOut, **WRITE},
+    url_name="v1-meeting-details",
+    summary="Change what a meeting says about itself (team)",
+)
+def update_meeting(
+    request: HttpRequest, body: MeetingDetailsIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Every detail but its time (move it for that): kind, title, place, languages, capacity
+    and the rest, all given. A capacity below the places taken is refused; a higher one
+    gives places to those waiting. 400 once it is cancelled."""
+    meeting = meeting_services.update_meeting(
+        by=request.auth, meeting=_meeting_for_team(request, meeting_id), details=_details(body)
+    )
+    return meeting_selectors.get_meeting(meeting.pk)
 
 
 @router.post(
@@ -812,6 +927,240 @@ def close_action_item(
     return meeting_services.close_action_item(by=request.auth, item=item, outcome=body.outcome)
 
 
+def _item_of(meeting: Meeting, related: str, item_id: int, field: str) -> Any:
+    """One of the meeting's agenda items, named attendees or concerns; 404 for any other."""
+    item = getattr(meeting, related).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("There is no such item on this meeting."), field=field)
+    return item
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items",
+    response={201: AgendaItemOut, **WRITE},
+    url_name="v1-meeting-agenda-items",
+    summary="Add an item to a meeting's agenda (team)",
+)
+def add_agenda_item(
+    request: HttpRequest, body: AgendaItemIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """After the items the agenda builds itself (priorities, questions, open actions)."""
+    item = meeting_services.add_agenda_item(
+        by=request.auth, meeting=_meeting_for_team(request, meeting_id), title=body.title
+    )
+    return Status(201, item)
+
+
+@router.delete(
+    "/meetings/{meeting_id}/agenda-items/{item_id}",
+    response={200: MeetingOut, **WRITE},
+    url_name="v1-meeting-agenda-item",
+    summary="Remove an item the team added to an agenda (team)",
+)
+def remove_agenda_item(
+    request: HttpRequest,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    item_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """Only the team's own items: what the agenda builds itself leaves it by itself.
+    Answers the meeting."""
+    meeting = _meeting_for_team(request, meeting_id)
+    item = _item_of(meeting, "agenda_items", item_id, "item")
+    meeting_services.remove_agenda_item(by=request.auth, item=item)
+    return meeting_selectors.get_meeting(meeting.pk)
+
+
+def _team_question(request: HttpRequest, meeting: Meeting, question_id: int) -> Question:
+    """Any question of the meeting, hidden ones too, with its support."""
+    question = (
+        meeting_selectors.questions_for(meeting, viewer=request.auth, include_hidden=True)
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise NotFound(_("There is no such question."), field="question")
+    return question
+
+
+@router.post(
+    "/meetings/{meeting_id}/questions/{question_id}/answer",
+    response={200: TeamQuestionOut, **WRITE},
+    url_name="v1-question-answer",
+    summary="Answer a question, publicly (team)",
+)
+def answer_question(
+    request: HttpRequest,
+    body: AnswerIn,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    question_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """The answer shows with the question; answering again replaces it."""
+    meeting = _meeting_for_team(request, meeting_id)
+    question = _team_question(request, meeting, question_id)
+    meeting_services.answer_question(by=request.auth, question=question, answer=body.answer)
+    return _team_question(request, meeting, question_id)
+
+
+def _hide(request: HttpRequest, meeting_id: int, question_id: int, hidden: bool) -> Any:
+    meeting = _meeting_for_team(request, meeting_id)
+    question = _team_question(request, meeting, question_id)
+    meeting_services.hide_question(by=request.auth, question=question, hidden=hidden)
+    return _team_question(request, meeting, question_id)
+
+
+@router.post(
+    "/meetings/{meeting_id}/questions/{question_id}/hide",
+    response={200: TeamQuestionOut, **WRITE},
+    url_name="v1-question-hide",
+    summary="Hide a question from the public list and the agenda (team)",
+)
+def hide_question(
+    request: HttpRequest,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    question_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """An abusive or off-topic question; its support is kept. Hiding again changes nothing."""
+    return _hide(request, meeting_id, question_id, hidden=True)
+
+
+@router.post(
+    "/meetings/{meeting_id}/questions/{question_id}/unhide",
+    response={200: TeamQuestionOut, **WRITE},
+    url_name="v1-question-unhide",
+    summary="Put a hidden question back on the public list (team)",
+)
+def unhide_question(
+    request: HttpRequest,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    question_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """With the support it had; showing a visible one changes nothing."""
+    return _hide(request, meeting_id, question_id, hidden=False)
+
+
+@router.post(
+    "/meetings/{meeting_id}/attendees",
+    response={201: NamedAttendeeOut, **WRITE},
+    url_name="v1-meeting-attendees",
+    summary="Put a name in a meeting's record, with consent (team)",
+)
+def add_named_attendee(
+    request: HttpRequest, body: NamedAttendeeIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Once the meeting has started, and only when the person agreed (`consented` true;
+    400 on it otherwise). Names are never published by the API."""
+    attendee = meeting_services.add_named_attendee(
+        by=request.auth,
+        meeting=_meeting_for_team(request, meeting_id),
+        name=body.name,
+        consented=body.consented,
+    )
+    return Status(201, attendee)
+
+
+@router.delete(
+    "/meetings/{meeting_id}/attendees/{attendee_id}",
+    response={200: MeetingOut, **WRITE},
+    url_name="v1-meeting-attendee",
+    summary="Take a name out of a meeting's record (team)",
+)
+def remove_named_attendee(
+    request: HttpRequest,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    attendee_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """When someone withdraws their consent, say. Answers the meeting (which names nobody)."""
+    meeting = _meeting_for_team(request, meeting_id)
+    attendee = _item_of(meeting, "named_attendees", attendee_id, "attendee")
+    meeting_services.remove_named_attendee(by=request.auth, attendee=attendee)
+    return meeting_selectors.get_meeting(meeting.pk)
+
+
+@router.post(
+    "/meetings/{meeting_id}/concerns",
+    response={201: ConcernOut, **WRITE},
+    url_name="v1-meeting-concerns",
+    summary="Note a concern raised at a meeting (team)",
+)
+def add_concern(
+    request: HttpRequest, body: ConcernIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Once the meeting has started; it can then become a candidate priority or a report."""
+    concern = meeting_services.add_raised_concern(
+        by=request.auth, meeting=_meeting_for_team(request, meeting_id), text=body.text
+    )
+    return Status(201, concern)
+
+
+@router.post(
+    "/meetings/{meeting_id}/concerns/{concern_id}/priority",
+    response={201: ConcernOut, **WRITE},
+    url_name="v1-concern-priority",
+    summary="Make a concern a candidate priority (team)",
+)
+def concern_to_priority(
+    request: HttpRequest,
+    body: ConcernToPriorityIn,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    concern_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """A candidate (source: this meeting) of the current cycle of the first of the
+    meeting's neighbourhoods you serve; 400 when no cycle takes candidates, 409 when the
+    concern already became a priority or a report. Answers the concern with its `priority`."""
+    meeting = _meeting_for_team(request, meeting_id)
+    concern = _item_of(meeting, "concerns", concern_id, "concern")
+    meeting_services.concern_to_priority(by=request.auth, concern=concern, title=body.title)
+    return Status(201, _item_of(meeting, "concerns", concern_id, "concern"))
+
+
+@router.post(
+    "/meetings/{meeting_id}/concerns/{concern_id}/report",
+    response={201: ConcernOut, **WRITE},
+    url_name="v1-concern-report",
+    summary="File a concern as a report (team)",
+)
+def concern_to_report(
+    request: HttpRequest,
+    body: ConcernToReportIn,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    concern_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """In one of the force's concern categories (its code; 400 on `category` for any other),
+    in the meeting's first neighbourhood, with no reporter. 409 when the concern already
+    became a priority or a report. Answers the concern with its `report_reference`."""
+    meeting = _meeting_for_team(request, meeting_id)
+    concern = _item_of(meeting, "concerns", concern_id, "concern")
+    category = meeting_selectors.concern_categories(meeting).filter(code=body.category).first()
+    if category is None:
+        raise DomainError(
+            _("Choose one of the force's concern categories."), field="category", code="unknown"
+        )
+    meeting_services.concern_to_report(by=request.auth, concern=concern, category=category)
+    return Status(201, _item_of(meeting, "concerns", concern_id, "concern"))
+
+
+def _registrants(request: HttpRequest, gathering: Meeting | Event) -> Any:
+    # Names and addresses of residents: a staff view of personal data.
+    kind = "meeting" if isinstance(gathering, Meeting) else "event"
+    audit(actor=request.auth, action=f"{kind}.registrations_viewed", target=gathering)
+    return registrations_of(gathering)
+
+
+@router.get(
+    "/meetings/{meeting_id}/registrants",
+    response={200: list[RegistrantOut], **TEAM_READ},
+    url_name="v1-meeting-registrants",
+    summary="Who registered for a meeting (team)",
+)
+@paginate(Pages)
+def list_meeting_registrants(
+    request: HttpRequest, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Names and e-mail addresses, for organising this meeting only: those coming, then
+    those waiting in order, then those who cancelled. Each read is audited."""
+    return _registrants(request, _meeting_for_team(request, meeting_id))
+
+
 # --- events -------------------------------------------------------------------------------
 
 
@@ -903,3 +1252,89 @@ def cancel_event(
         reason=body.reason,
     )
     return event_selectors.get_event(event.pk)
+
+
+@router.put(
+    "/events/{event_id}/details",
+    response={200: EventOut, **WRITE},
+    url_name="v1-event-details",
+    summary="Change an event (team)",
+)
+def update_event(
+    request: HttpRequest, body: EventIn, event_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Everything it says, all given. A new time or place is a move: everyone registered is
+    told once. A capacity below the places taken is refused; a higher one gives places to
+    those waiting. 400 once it is over or cancelled."""
+    event = event_services.update_event(
+        event=event_selectors.get_event_for_manager(request.auth, event_id),
+        by=request.auth,
+        details=event_services.EventDetails(**body.model_dump()),
+    )
+    return event_selectors.get_event(event.pk)
+
+
+@router.post(
+    "/events/{event_id}/photos",
+    response={201: EventPhotoOut, **WRITE},
+    url_name="v1-event-photos",
+    summary="Add a photo after an event (team, multipart)",
+)
+def add_event_photo(
+    request: HttpRequest,
+    photo: File[UploadedFile],
+    caption: Form[str] = "",
+    event_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """As multipart/form-data: a `photo` (JPEG, PNG or WebP, checked by its content and
+    re-encoded without any metadata) and an optional `caption`. Once the event is over;
+    photos are public."""
+    stored = event_services.add_event_photo(
+        event=event_selectors.get_event_for_manager(request.auth, event_id),
+        by=request.auth,
+        upload=photo,
+        caption=caption,
+    )
+    return Status(201, stored)
+
+
+@router.get(
+    "/events/{event_id}/registrants",
+    response={200: list[RegistrantOut], **TEAM_READ},
+    url_name="v1-event-registrants",
+    summary="Who registered for an event (team)",
+)
+@paginate(Pages)
+def list_event_registrants(request: HttpRequest, event_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """Names and e-mail addresses, for organising this event only: those coming, then those
+    waiting in order, then those who cancelled. Each read is audited."""
+    return _registrants(request, event_selectors.get_event_for_manager(request.auth, event_id))
+
+
+# --- translations -------------------------------------------------------------------------
+
+TRANSLATABLE_KIND = r"^(priority|update|meeting|action-item|event)$"
+
+
+@router.post(
+    "/translations/{kind}/{item_id}",
+    response={200: TranslationOut, **WRITE},
+    url_name="v1-translation",
+    summary="Translate a priority, update, meeting, action item or event (team)",
+)
+def translate(
+    request: HttpRequest,
+    body: TranslationIn,
+    kind: str = Path(..., pattern=TRANSLATABLE_KIND),
+    item_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    """`kind` is priority, update (a priority's progress), meeting (with its minutes),
+    action-item or event. The texts are those of the item's fields that have an original
+    (400 on any other field); the language is one of the site's or one its neighbourhoods
+    speak, never the one it was written in (400 on `language`). Readers asking for that
+    language then get these texts."""
+    item = translation_selectors.get_translatable_for_manager(request.auth, kind, item_id)
+    item = set_translation(by=request.auth, item=item, language=body.language, texts=body.texts)
+    language = translation_selectors.base_language(body.language)
+    texts = item.translation_in(language)
+    return {"kind": kind, "id": item.pk, "language": language, "texts": texts}

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, field_validator
 
 from beatbridge.voice.models import (
     ActionItem,
@@ -25,10 +26,13 @@ from beatbridge.voice.models import (
     Event,
     EventPhoto,
     Meeting,
+    MeetingSeries,
     Priority,
     PriorityUpdate,
     Question,
+    RaisedConcern,
     Registration,
+    Residency,
 )
 from beatbridge.voice.selectors import meetings as meeting_selectors
 from beatbridge.voice.selectors import priorities as priority_selectors
@@ -348,6 +352,31 @@ class ClosePriorityIn(Schema):
     outcome: str = Field(description="What was done and what changed: shown publicly.")
 
 
+class ResidencyToConfirmOut(Schema):
+    """A declared residency waiting for the team to confirm it: the person's name and address
+    are shown to the team only, and each read is audited."""
+
+    id: int
+    name: str
+    email: str
+    declared_at: datetime.datetime
+    verified_at: datetime.datetime | None = Field(description="null until confirmed.")
+
+    @staticmethod
+    def resolve_name(obj: Residency) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_email(obj: Residency) -> str:
+        return obj.user.email
+
+
+class VerifyResidencyIn(Schema):
+    residency: int = Field(
+        ge=1, le=2**31 - 1, description="A residency of the cycle's neighbourhood to confirm."
+    )
+
+
 # --- meetings -----------------------------------------------------------------------------
 
 
@@ -601,6 +630,104 @@ class CloseActionItemIn(Schema):
     outcome: str = Field(description="What was done.")
 
 
+class AgendaItemIn(Schema):
+    title: str = Field(description="An item the team adds after those the agenda builds itself.")
+
+
+class TeamQuestionOut(MeetingQuestionOut):
+    """A question as the team sees it: hidden ones too."""
+
+    is_hidden: bool = Field(description="Off the public list and the agenda.")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(description="The team's public answer.")
+
+
+class NamedAttendeeIn(Schema):
+    name: str
+    consented: bool = Field(
+        description="They agreed to have their name in the meeting's record: must be true."
+    )
+
+
+class NamedAttendeeOut(Schema):
+    id: int
+    name: str
+    consented_at: datetime.datetime
+
+
+class ConcernIn(Schema):
+    text: str = Field(description="A concern raised at the meeting.")
+
+
+class ConcernOut(Schema):
+    id: int
+    text: str
+    priority: int | None = Field(description="The candidate priority it became, if any.")
+    report_reference: str = Field(description="The report it became, if any; else empty.")
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_priority(obj: RaisedConcern) -> int | None:
+        return obj.priority_id
+
+
+class ConcernToPriorityIn(Schema):
+    title: str = Field("", description="The problem, in a line; empty: the concern's first words.")
+
+
+class ConcernToReportIn(Schema):
+    category: str = Field(
+        max_length=64,
+        description="The code of one of the force's concern categories "
+        "(GET /forces/{force}/report-categories).",
+    )
+
+
+class SeriesIn(MeetingDetailsIn):
+    week_of_month: int = Field(description="1 to 4, or -1 for the last.")
+    weekday: int = Field(description="1 (Monday) to 7 (Sunday).")
+    start_time: datetime.time = Field(
+        description="Local time in the site's time zone (`time_zone` in the answer), without "
+        "an offset: a monthly meeting keeps its hour across summer time."
+    )
+    duration_minutes: int = Field(90, description="15 to 600.")
+    until: datetime.date | None = Field(
+        None, description="The last day of the series; null: the next twelve months."
+    )
+
+    @field_validator("start_time")
+    @classmethod
+    def _local(cls, value: datetime.time) -> datetime.time:
+        if value.tzinfo is not None:
+            raise ValueError("Give the local time without an offset.")
+        return value
+
+
+class SeriesOut(Schema):
+    id: int
+    title: str
+    kind: str
+    week_of_month: int
+    weekday: int
+    start_time: datetime.time
+    time_zone: str = Field(description="The zone start_time is in.")
+    duration_minutes: int
+    until: datetime.date | None
+
+    @staticmethod
+    def resolve_time_zone(obj: MeetingSeries) -> str:
+        return settings.TIME_ZONE
+
+
+class SeriesCreatedOut(Schema):
+    """A monthly series and the meetings it scheduled; each can then be moved or cancelled."""
+
+    series: SeriesOut
+    meetings: list[MeetingItemOut] = Field(description="Soonest first.")
+
+
 # --- events -------------------------------------------------------------------------------
 
 
@@ -688,6 +815,31 @@ class EventMoveIn(MoveIn):
     address: str | None = Field(None, description="A new address; null keeps it.")
 
 
+class RegistrantOut(Schema):
+    """Someone registered for a meeting or an event, for its team only (each read is audited)."""
+
+    id: int
+    name: str = Field(description="Their account's name, or the name they gave; may be empty.")
+    email: str
+    status: str = Field(description="confirmed, waiting or cancelled.")
+    status_name: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_name(obj: Registration) -> str:
+        if obj.user_id:
+            return obj.user.full_name or obj.name
+        return obj.name
+
+    @staticmethod
+    def resolve_email(obj: Registration) -> str:
+        return obj.user.email if obj.user_id else obj.email
+
+    @staticmethod
+    def resolve_status_name(obj: Registration) -> str:
+        return str(obj.get_status_display())
+
+
 # --- registrations ------------------------------------------------------------------------
 
 
@@ -760,3 +912,25 @@ class CancelledOut(Schema):
     @staticmethod
     def resolve_status_name(obj: Registration) -> str:
         return str(obj.get_status_display())
+
+
+# --- translations -------------------------------------------------------------------------
+
+
+class TranslationIn(Schema):
+    language: str = Field(
+        max_length=16,
+        description="A language of the site or one the neighbourhood speaks, not the one the "
+        "item was written in.",
+    )
+    texts: dict[str, str] = Field(
+        description="Translated texts by field (title, description, …); an empty text removes "
+        "that field's translation, fields left out keep theirs."
+    )
+
+
+class TranslationOut(Schema):
+    kind: str
+    id: int
+    language: str = Field(description="The language it is stored under (zh-hant as zh).")
+    texts: dict[str, str] = Field(description="Every text now translated into it.")

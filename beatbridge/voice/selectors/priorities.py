@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beatbridge.errors import NotFound, PermissionDenied
+from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.voice.models import (
@@ -224,6 +224,17 @@ def residencies_to_verify(neighbourhood: Neighbourhood) -> QuerySet[Residency]:
         .select_related("user")
         .order_by("declared_at", "id")
     )
+
+
+def get_residency_to_verify(cycle: Cycle, residency_id: int) -> Residency:
+    """One of the residencies of the cycle's neighbourhood waiting to be confirmed; a
+    DomainError on ``residency`` for any other."""
+    residency = residencies_to_verify(cycle.neighbourhood).filter(pk=residency_id).first()
+    if residency is None:
+        raise DomainError(
+            _("That residency is not waiting to be confirmed."), field="residency", code="unknown"
+        )
+    return residency
 
 
 # --- what was done ------------------------------------------------------------------------

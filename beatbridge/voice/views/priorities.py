@@ -324,11 +324,7 @@ def _record_meeting_votes(request: HttpRequest, cycle: Cycle, data: dict[str, An
 
 
 def _verify_residency(request: HttpRequest, cycle: Cycle, data: dict[str, Any]) -> None:
-    residency = (
-        selectors.residencies_to_verify(cycle.neighbourhood).filter(pk=data["residency"]).first()
-    )
-    if residency is None:
-        raise DomainError(_("That residency is not waiting to be confirmed."), field="residency")
+    residency = selectors.get_residency_to_verify(cycle, data["residency"])
     services.verify_residency(actor=request.user, residency=residency)
 
 
