@@ -7,13 +7,35 @@ patterns would otherwise swallow the fixed paths.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from beatbridge.errors import DomainError
+from beatbridge.web.validation import refuse_nul_characters
+
+
+class _Parser(Parser):
+    """ninja's parser, refusing a NUL character anywhere in a body, a form or a query."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        refuse_nul_characters(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        refuse_nul_characters(result)
+        return result
+
 
 api = NinjaAPI(
     title="Beatbridge API",
@@ -26,6 +48,7 @@ api = NinjaAPI(
     ),
     # Swagger UI comes from ninja's own static files (ninja is in INSTALLED_APPS), never a CDN.
     docs_url="/docs",
+    parser=_Parser(),
     urls_namespace="api",
 )
 
@@ -45,6 +68,9 @@ def _field_name(location: tuple | list) -> str | None:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     """ninja's own refusals (a body that is not JSON, say) in the same shape as the others."""
+    if isinstance(error.__cause__, DomainError):
+        # ninja wraps whatever its parser raises: our parser's refusal names its field.
+        return domain_error(request, error.__cause__)
     body = {"detail": str(error), "field": None, "code": "invalid"}
     return api.create_response(request, body, status=error.status_code)
 

@@ -31,6 +31,7 @@ from beatbridge.voice.models import (
 )
 from beatbridge.voice.services.priorities import check_cycle
 from beatbridge.voice.services.translations import clean_translations
+from beatbridge.web.languages import LanguageCodesField
 
 
 def _as_form_error(error: DomainError) -> ValidationError:
@@ -57,9 +58,13 @@ class AdministratorsOnly(admin.options.BaseModelAdmin):
 
 
 class ChangeOnly(AdministratorsOnly):
-    """Created on the team pages, where their rules and notifications apply."""
+    """Created on the team pages, where their rules and notifications apply; never deleted
+    (nothing is lost: a meeting or event is cancelled, a priority declined or closed)."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -167,8 +172,18 @@ class PriorityAdmin(ChangeOnly, admin.ModelAdmin):
 
 # --- meetings and events ------------------------------------------------------------------
 
-# Moving or cancelling is done on the team pages, which write to everyone registered.
-_SCHEDULE = ["starts_at", "ends_at", "is_cancelled", "cancellation_reason"]
+# Moving, cancelling, changing the place or the capacity are done on the team pages, which
+# write to everyone registered and give freed places to the waiting list.
+_SCHEDULE = [
+    "starts_at",
+    "ends_at",
+    "is_cancelled",
+    "cancellation_reason",
+    "venue_name",
+    "address",
+    "online_url",
+    "capacity",
+]
 # Online meeting links are https today; Django 6 assumes so too.
 _HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -199,8 +214,16 @@ class MeetingAdmin(ChangeOnly, admin.ModelAdmin):
     search_fields = ["title", "venue_name", "=neighbourhoods__code"]
     date_hierarchy = "starts_at"
     exclude = ["created_by"]
-    readonly_fields = ["neighbourhoods", *_SCHEDULE, "series", "minutes_published_at"]
+    readonly_fields = ["neighbourhoods", *_SCHEDULE, "kind", "series", "minutes_published_at"]
     formfield_overrides = _HTTPS_URLS
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # Language lists are checked as everywhere else they are stored.
+        kwargs["field_classes"] = {
+            "languages": LanguageCodesField,
+            "interpretation": LanguageCodesField,
+        }
+        return super().get_form(request, obj, **kwargs)
 
 
 @admin.register(Event)
@@ -217,18 +240,16 @@ class EventAdmin(ChangeOnly, admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Counts and states only: who registered is seen on the team pages, where each look is
+    audited."""
+
     list_display = ["__str__", "meeting", "event", "status", "created_at"]
     list_filter = ["status", "created_at"]
-    # Exact matches only: an address is looked up whole.
-    search_fields = ["=email"]
     list_select_related = ["meeting", "event"]
     date_hierarchy = "created_at"
     fields = [
         "meeting",
         "event",
-        "user",
-        "email",
-        "name",
         "language",
         "status",
         "created_at",
