@@ -58,6 +58,7 @@ from beatbridge.reports.models import (
 )
 from beatbridge.reports.permissions import can_assign_to, can_triage_report
 from beatbridge.web.languages import clean_language_codes
+from beatbridge.web.validation import clean_text
 
 # The public sees a report's place as the centre of a cell about this many metres across.
 PUBLIC_GRID_METRES = 150
@@ -164,23 +165,9 @@ def public_point(latitude: float, longitude: float) -> tuple[float, float]:
 # --- validation ---------------------------------------------------------------------------
 
 
-def _clean_text(value: str, *, field: str, required: bool, max_length: int, label: str) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(_("Enter %(label)s.") % {"label": label}, field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(
-            _("%(label)s is too long: at most %(max)d characters.")
-            % {"label": label.capitalize(), "max": max_length},
-            field=field,
-            code="too_long",
-        )
-    return text
-
-
 def _clean_place(place: Place, *, category: Category) -> _Cleaned:
     """A point inside the force's area, or an address; the neighbourhood follows from the point."""
-    address = _clean_text(
+    address = clean_text(
         place.address, field="address", required=False, max_length=300, label=_("the address")
     )
     if (place.latitude is None) != (place.longitude is None):
@@ -331,7 +318,7 @@ def _clean_suspicious(activity: SuspiciousActivity, *, description: str, languag
         "vehicle": _("the vehicle"),
     }
     details = {
-        name: _clean_text(
+        name: clean_text(
             getattr(activity, name), field=name, required=False, max_length=1000, label=label
         )
         for name, label in labels.items()
@@ -372,11 +359,11 @@ def _clean_contact(contact: Contact | None, *, kind: str, reporter: User | None)
         except ValidationError:
             raise DomainError(_("Enter a valid e-mail address."), field="email") from None
     return Contact(
-        name=_clean_text(
+        name=clean_text(
             contact.name, field="name", required=False, max_length=150, label=_("your name")
         ),
         email=email,
-        phone=_clean_text(
+        phone=clean_text(
             contact.phone,
             field="phone",
             required=False,
@@ -485,7 +472,7 @@ def submit_report(
         kind = ReportKind.SUSPICIOUS_ACTIVITY
     # A tip keeps nothing that could point to its sender, not even the language of the page.
     language = "" if kind == ReportKind.TIP else _clean_language(language)
-    description = _clean_text(
+    description = clean_text(
         description,
         field="description",
         required=True,
@@ -633,7 +620,7 @@ def add_reporter_information(
     *, report: Report, text: str, uploads: Sequence[Any] = ()
 ) -> ReportUpdate:
     """More from the reporter or the tipster (who proved it with their code or account)."""
-    text = _clean_text(
+    text = clean_text(
         text,
         field="text",
         required=True,
@@ -765,7 +752,7 @@ def acknowledge(*, report: Report, by: User, message: str = "") -> Report:
         report = _lock_for_triage(report, by)
         if report.status != Status.NEW:
             raise DomainError(_("This report has already been acknowledged."), field="status")
-        message = _clean_text(
+        message = clean_text(
             message,
             field="message",
             required=False,
@@ -797,7 +784,7 @@ def change_status(*, report: Report, by: User, status: str, reason: str) -> Repo
         raise DomainError(_("Merge the report into the one it repeats instead."), field="status")
     if status == Status.REFERRED:
         raise DomainError(_("Refer the report to say who takes it."), field="status")
-    reason = _clean_text(
+    reason = clean_text(
         reason, field="reason", required=True, max_length=_DESCRIPTION_MAX, label=_("a reason")
     )
     with transaction.atomic():
@@ -831,7 +818,7 @@ def change_status(*, report: Report, by: User, status: str, reason: str) -> Repo
 
 
 def post_public_update(*, report: Report, by: User, text: str) -> ReportUpdate:
-    text = _clean_text(
+    text = clean_text(
         text, field="text", required=True, max_length=_DESCRIPTION_MAX, label=_("the update")
     )
     with transaction.atomic():
@@ -849,7 +836,7 @@ def post_public_update(*, report: Report, by: User, text: str) -> ReportUpdate:
 
 def add_note(*, report: Report, by: User, text: str) -> ReportUpdate:
     """An internal note: staff only, never shown to the reporter or the public."""
-    text = _clean_text(
+    text = clean_text(
         text, field="text", required=True, max_length=_DESCRIPTION_MAX, label=_("the note")
     )
     with transaction.atomic():
@@ -923,10 +910,8 @@ def change_neighbourhood(*, report: Report, by: User, neighbourhood: Neighbourho
 
 def refer(*, report: Report, by: User, to: str, note: str) -> Report:
     """Pass the report to a partner organisation or another agency, with a public note."""
-    to = _clean_text(
-        to, field="referred_to", required=True, max_length=200, label=_("who takes it")
-    )
-    note = _clean_text(
+    to = clean_text(to, field="referred_to", required=True, max_length=200, label=_("who takes it"))
+    note = clean_text(
         note, field="note", required=True, max_length=_DESCRIPTION_MAX, label=_("a note")
     )
     with transaction.atomic():

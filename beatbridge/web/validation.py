@@ -42,3 +42,21 @@ def refuse_nul_characters(data: Any) -> None:
     field = first_field_with_nul(data)
     if field is not None:
         raise DomainError(_("May not contain NUL characters."), field=field)
+
+
+def clean_text(
+    value: str | None, *, field: str, label: str, max_length: int, required: bool = False
+) -> str:
+    """Text a person typed, stripped; DomainError on ``field`` when required and empty or
+    longer than ``max_length``. ``label`` names it in the message ("a description")."""
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(_("Enter %(label)s.") % {"label": label}, field=field, code="required")
+    if len(text) > max_length:
+        raise DomainError(
+            _("%(label)s is too long: at most %(max)d characters.")
+            % {"label": label[:1].upper() + label[1:], "max": max_length},
+            field=field,
+            code="too_long",
+        )
+    return text

@@ -33,6 +33,7 @@ from beatbridge.voice.services.registrations import (
     fill_free_places,
     notify_registrants,
 )
+from beatbridge.web.validation import clean_text
 
 MAX_PHOTOS_PER_EVENT = 30
 _TEXT_MAX = 5000
@@ -58,20 +59,6 @@ class EventDetails:
 
 _PLACE_FIELDS = ("venue_name", "address", "online_url")
 _TIME_FIELDS = ("starts_at", "ends_at")
-
-
-def _text(value: str, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(_("Enter %(label)s.") % {"label": label}, field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(
-            _("%(label)s is too long: at most %(max)d characters.")
-            % {"label": label.capitalize(), "max": max_length},
-            field=field,
-            code="too_long",
-        )
-    return text
 
 
 def _clean_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
@@ -102,11 +89,11 @@ def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
                 field="online_url",
             ) from None
     cleaned = EventDetails(
-        title=_text(
+        title=clean_text(
             details.title, field="title", label=_("a title"), max_length=200, required=True
         ),
         kind=details.kind,
-        organiser=_text(
+        organiser=clean_text(
             details.organiser,
             field="organiser",
             label=_("who organises it"),
@@ -115,17 +102,19 @@ def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
         ),
         starts_at=details.starts_at,
         ends_at=details.ends_at,
-        description=_text(
+        description=clean_text(
             details.description,
             field="description",
             label=_("the description"),
             max_length=_TEXT_MAX,
         ),
-        venue_name=_text(
+        venue_name=clean_text(
             details.venue_name, field="venue_name", label=_("the venue"), max_length=200
         ),
-        address=_text(details.address, field="address", label=_("the address"), max_length=300),
-        accessibility=_text(
+        address=clean_text(
+            details.address, field="address", label=_("the address"), max_length=300
+        ),
+        accessibility=clean_text(
             details.accessibility,
             field="accessibility",
             label=_("the accessibility information"),
@@ -133,7 +122,7 @@ def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
         ),
         online_url=online_url,
         capacity=details.capacity,
-        contact_details=_text(
+        contact_details=clean_text(
             details.contact_details,
             field="contact_details",
             label=_("the contact details"),
@@ -251,7 +240,9 @@ def move_event(
 
 def cancel_event(*, event: Event, by: User, reason: str) -> Event:
     """Call an event off with a reason everyone registered is sent, once."""
-    reason = _text(reason, field="reason", label=_("a reason"), max_length=_TEXT_MAX, required=True)
+    reason = clean_text(
+        reason, field="reason", label=_("a reason"), max_length=_TEXT_MAX, required=True
+    )
     with transaction.atomic():
         event = _lock(event, by)
         _refuse_if_over(event)
@@ -268,7 +259,7 @@ def add_event_photo(*, event: Event, by: User, upload: Any, caption: str = "") -
 
     The photo is checked by its content and re-encoded (``reports.photos.clean_photo``).
     """
-    caption = _text(caption, field="caption", label=_("the caption"), max_length=300)
+    caption = clean_text(caption, field="caption", label=_("the caption"), max_length=300)
     photo = clean_photo(upload, field="photo")
     with transaction.atomic():
         event = _lock(event, by)

@@ -48,6 +48,7 @@ from beatbridge.voice.services.registrations import (
     fill_free_places,
 )
 from beatbridge.web.languages import clean_language_codes
+from beatbridge.web.validation import clean_text
 
 if TYPE_CHECKING:
     from beatbridge.reports.models import Category, Report
@@ -94,20 +95,6 @@ def _require_team(by: Any, meeting: Meeting) -> None:
         raise PermissionDenied(_("Only the neighbourhood's team may do this."))
 
 
-def _text(value: str | None, *, field: str, label: str, max_length: int, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(_("Enter %(label)s.") % {"label": label}, field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(
-            _("%(label)s is too long: at most %(max)d characters.")
-            % {"label": label[:1].upper() + label[1:], "max": max_length},
-            field=field,
-            code="too_long",
-        )
-    return text
-
-
 def _clean_details(details: MeetingDetails) -> dict[str, Any]:
     """The stored fields of ``details``, or DomainError on the first field at fault."""
     if details.kind not in MeetingKind.values:
@@ -123,10 +110,10 @@ def _clean_details(details: MeetingDetails) -> dict[str, Any]:
             ) from None
     if details.kind == MeetingKind.ONLINE and not online_url:
         raise DomainError(_("An online meeting needs its online link."), field="online_url")
-    venue_name = _text(
+    venue_name = clean_text(
         details.venue_name, field="venue_name", label=_("the venue"), max_length=200, required=False
     )
-    address = _text(
+    address = clean_text(
         details.address, field="address", label=_("the address"), max_length=300, required=False
     )
     if details.kind != MeetingKind.ONLINE and not (venue_name or address):
@@ -134,10 +121,10 @@ def _clean_details(details: MeetingDetails) -> dict[str, Any]:
     check_capacity(details.capacity)
     return {
         "kind": details.kind,
-        "title": _text(
+        "title": clean_text(
             details.title, field="title", label=_("a title"), max_length=200, required=True
         ),
-        "description": _text(
+        "description": clean_text(
             details.description,
             field="description",
             label=_("the description"),
@@ -146,7 +133,7 @@ def _clean_details(details: MeetingDetails) -> dict[str, Any]:
         ),
         "venue_name": venue_name,
         "address": address,
-        "accessibility": _text(
+        "accessibility": clean_text(
             details.accessibility,
             field="accessibility",
             label=_("the accessibility information"),
@@ -154,7 +141,7 @@ def _clean_details(details: MeetingDetails) -> dict[str, Any]:
             required=False,
         ),
         "online_url": online_url,
-        "contact_details": _text(
+        "contact_details": clean_text(
             details.contact_details,
             field="contact_details",
             label=_("the contact details"),
@@ -433,7 +420,7 @@ def cancel_meeting(*, by: Any, meeting: Meeting, reason: str) -> Meeting:
     _require_open(meeting)
     if meeting.starts_at <= timezone.now():
         raise DomainError(_("A meeting that has started cannot be cancelled."), field="reason")
-    meeting.cancellation_reason = _text(
+    meeting.cancellation_reason = clean_text(
         reason, field="reason", label=_("why it is cancelled"), max_length=REASON_MAX, required=True
     )
     meeting.is_cancelled = True
@@ -451,7 +438,7 @@ def add_agenda_item(*, by: Any, meeting: Meeting, title: str) -> AgendaItem:
     """An item the team adds by hand, after the others already on the agenda."""
     _require_team(by, meeting)
     _require_open(meeting)
-    title = _text(title, field="title", label=_("the item"), max_length=300, required=True)
+    title = clean_text(title, field="title", label=_("the item"), max_length=300, required=True)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = AgendaItem.objects.create(
         meeting=meeting, title=title, position=0 if last is None else last + 1
@@ -484,7 +471,7 @@ def ask_question(*, by: Any, meeting: Meeting, text: str) -> Question:
             field="text",
             code="closed",
         )
-    text = _text(
+    text = clean_text(
         text, field="text", label=_("your question"), max_length=QUESTION_MAX, required=True
     )
     if Question.objects.filter(meeting=meeting, asked_by=by).count() >= QUESTIONS_PER_PERSON:
@@ -531,7 +518,7 @@ def withdraw_upvote(*, by: Any, question: Question) -> bool:
 def answer_question(*, by: Any, question: Question, answer: str) -> Question:
     """The team's public answer to a question."""
     _require_team(by, question.meeting)
-    question.answer = _text(
+    question.answer = clean_text(
         answer, field="answer", label=_("the answer"), max_length=ANSWER_MAX, required=True
     )
     question.save(update_fields=["answer"])
@@ -590,7 +577,7 @@ def add_named_attendee(*, by: Any, meeting: Meeting, name: str, consented: bool)
         )
     attendee = NamedAttendee.objects.create(
         meeting=meeting,
-        name=_text(name, field="name", label=_("the name"), max_length=150, required=True),
+        name=clean_text(name, field="name", label=_("the name"), max_length=150, required=True),
     )
     audit(
         actor=by,
@@ -625,21 +612,21 @@ def publish_minutes(
     _require_team(by, meeting)
     _require_started(meeting, field="raised")
     parts = {
-        "minutes_raised": _text(
+        "minutes_raised": clean_text(
             raised,
             field="raised",
             label=_("what was raised"),
             max_length=MINUTES_PART_MAX,
             required=False,
         ),
-        "minutes_answered": _text(
+        "minutes_answered": clean_text(
             answered,
             field="answered",
             label=_("what was answered"),
             max_length=MINUTES_PART_MAX,
             required=False,
         ),
-        "minutes_decided": _text(
+        "minutes_decided": clean_text(
             decided,
             field="decided",
             label=_("what was decided"),
@@ -669,7 +656,7 @@ def add_raised_concern(*, by: Any, meeting: Meeting, text: str) -> RaisedConcern
     _require_started(meeting, field="text")
     concern = RaisedConcern.objects.create(
         meeting=meeting,
-        text=_text(
+        text=clean_text(
             text, field="text", label=_("the concern"), max_length=CONCERN_MAX, required=True
         ),
     )
@@ -778,8 +765,12 @@ def create_action_item(
     """Something the meeting decided someone will do by a date; on later agendas until closed."""
     _require_team(by, meeting)
     _require_started(meeting, field="text")
-    text = _text(text, field="text", label=_("the action"), max_length=ACTION_MAX, required=True)
-    owner = _text(owner, field="owner", label=_("who will do it"), max_length=200, required=True)
+    text = clean_text(
+        text, field="text", label=_("the action"), max_length=ACTION_MAX, required=True
+    )
+    owner = clean_text(
+        owner, field="owner", label=_("who will do it"), max_length=200, required=True
+    )
     if due_on is None:
         raise DomainError(_("Give the date it is due."), field="due_on", code="required")
     if due_on < timezone.localdate(meeting.starts_at):
@@ -802,7 +793,7 @@ def close_action_item(*, by: Any, item: ActionItem, outcome: str) -> ActionItem:
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_open:
         raise Conflict(_("This action item is already closed."), code="closed")
-    item.outcome = _text(
+    item.outcome = clean_text(
         outcome, field="outcome", label=_("what was done"), max_length=ACTION_MAX, required=True
     )
     item.done_at = timezone.now()
