@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.errors import DomainError
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.reports import selectors
 from beatbridge.reports.guardrail import RULE_LABELS
@@ -42,6 +42,7 @@ from beatbridge.reports.models import CLOSED_STATUSES, CategoryQuestion, Report,
 from beatbridge.reports.permissions import can_triage, can_use_triage_pages
 from beatbridge.reports.staff_forms import ACTION_FORMS, InboxFilterForm, TriageForm
 from beatbridge.web.csv_export import csv_response
+from beatbridge.web.views import domain_errors_as_http
 
 INBOX_PAGE_SIZE = 50
 GUARDRAIL_PERIODS_DAYS = (30, 90, 365)
@@ -75,17 +76,14 @@ def _staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """Sign-in first, then police or administrators only; NotFound and PermissionDenied from
     the access helpers become 404 and 403."""
 
+    view = domain_errors_as_http(view)
+
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_use_triage_pages(request.user):
             raise Forbidden(_("These pages are for the neighbourhood teams."))
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except PermissionDenied as error:
-            raise Forbidden(error.message) from None
+        return view(request, *args, **kwargs)
 
     return wrapper
 

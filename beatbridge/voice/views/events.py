@@ -6,8 +6,6 @@ Team pages get their event only through ``get_event_for_manager`` (404, then 403
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from beatbridge.errors import NotFound, PermissionDenied
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.voice.forms.events import (
     CancelForm,
@@ -41,6 +38,7 @@ from beatbridge.voice.selectors.events import (
 )
 from beatbridge.voice.selectors.registrations import availability_of, registration_of
 from beatbridge.voice.services import events as services
+from beatbridge.web.views import domain_errors_as_http
 
 PAGE_SIZE = 20
 
@@ -67,21 +65,6 @@ def shown(gathering: Any) -> Shown:
     )
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound and PermissionDenied from selectors and services become 404 and 403."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except PermissionDenied as error:
-            raise Forbidden(error.message) from None
-
-    return wrapper
-
-
 def _submitted(request: HttpRequest) -> tuple[Any, ...]:
     """A form's data on POST (bound even when empty, so it says what is missing), else none."""
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
@@ -91,7 +74,7 @@ def _submitted(request: HttpRequest) -> tuple[Any, ...]:
 
 
 @require_safe
-@domain_errors
+@domain_errors_as_http
 def neighbourhood_events(request: HttpRequest, force: str, code: str) -> HttpResponse:
     neighbourhood = get_neighbourhood(force, code)
     context = {
@@ -103,7 +86,7 @@ def neighbourhood_events(request: HttpRequest, force: str, code: str) -> HttpRes
 
 
 @require_safe
-@domain_errors
+@domain_errors_as_http
 def neighbourhood_past_events(request: HttpRequest, force: str, code: str) -> HttpResponse:
     neighbourhood = get_neighbourhood(force, code)
     page = Paginator(past_events(neighbourhood), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -134,13 +117,13 @@ def event_page(
 
 
 @require_safe
-@domain_errors
+@domain_errors_as_http
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return event_page(request, get_event(pk))
 
 
 @require_safe
-@domain_errors
+@domain_errors_as_http
 def event_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     """A photo of an event: public, and stored without metadata."""
     photo = photo_of_event(pk, photo_id)
@@ -152,7 +135,7 @@ def event_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
 
 @require_safe
 @login_required
-@domain_errors
+@domain_errors_as_http
 def manage_events(request: HttpRequest, force: str, code: str) -> HttpResponse:
     neighbourhood = get_neighbourhood(force, code)
     if not can_manage(request.user, neighbourhood):
@@ -167,7 +150,7 @@ def manage_events(request: HttpRequest, force: str, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def create(request: HttpRequest, force: str, code: str) -> HttpResponse:
     neighbourhood = get_neighbourhood(force, code)
     if not can_manage(request.user, neighbourhood):
@@ -190,7 +173,7 @@ def create(request: HttpRequest, force: str, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_manager(request.user, pk)
     form = EventForm(request.POST) if request.method == "POST" else EventForm.for_event(event)
@@ -207,7 +190,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_manager(request.user, pk)
     initial = {name: getattr(event, name) for name in MoveForm.base_fields}
@@ -229,7 +212,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_manager(request.user, pk)
     form = CancelForm(*_submitted(request))
@@ -250,7 +233,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def photos(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_manager(request.user, pk)
     form = PhotoForm(*_submitted(request))

@@ -9,21 +9,19 @@ for them (``?names=1``), and the audit entry says that it did.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import NotFound, PermissionDenied
 from beatbridge.voice.models import ActionItem, AttendanceMethod, Meeting, Priority
 from beatbridge.voice.selectors import calendar as selectors
 from beatbridge.web.csv_export import csv_response
+from beatbridge.web.views import domain_errors_as_http
 
 # Stable column names for analysts' scripts, so they are not translated.
 VOTE_COLUMNS = (
@@ -61,18 +59,7 @@ EXPORT_CHUNK = 2000
 
 def _manager_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Sign-in first; NotFound and PermissionDenied from the access helpers become 404, 403."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except PermissionDenied as error:
-            raise Forbidden(error.message) from None
-
-    return wrapper
+    return login_required(domain_errors_as_http(view))
 
 
 def _timestamp(moment: Any) -> str:

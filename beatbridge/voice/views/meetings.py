@@ -7,13 +7,11 @@ which raise NotFound (404) or PermissionDenied (403).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.errors import DomainError
 from beatbridge.limits import client_address
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.voice.forms.meetings import (
@@ -42,6 +40,7 @@ from beatbridge.voice.selectors import meetings as selectors
 from beatbridge.voice.selectors.registrations import availability_of, registration_of
 from beatbridge.voice.services import meetings as services
 from beatbridge.web.translation import localise
+from beatbridge.web.views import domain_errors_as_http
 
 PAST_PAGE_SIZE = 20
 _MEETING_TEXT = (
@@ -54,30 +53,15 @@ _MEETING_TEXT = (
 )
 
 
-def _domain_errors_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound and PermissionDenied from the access helpers become 404 and 403."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except PermissionDenied as error:
-            raise Forbidden(error.message) from None
-
-    return wrapper
-
-
 def _team_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return login_required(_domain_errors_as_http(view))
+    return login_required(domain_errors_as_http(view))
 
 
 # --- everyone -----------------------------------------------------------------------------
 
 
 @require_safe
-@_domain_errors_as_http
+@domain_errors_as_http
 def neighbourhood_meetings(request: HttpRequest, force: str, code: str) -> HttpResponse:
     """A neighbourhood's meetings: those to come, then those held, latest first."""
     neighbourhood = get_neighbourhood(force, code)
@@ -96,7 +80,7 @@ def neighbourhood_meetings(request: HttpRequest, force: str, code: str) -> HttpR
 
 
 @require_safe
-@_domain_errors_as_http
+@domain_errors_as_http
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, selectors.get_meeting(pk))
 
@@ -145,7 +129,7 @@ def _attendance_rows(meeting: Meeting) -> list[tuple[str, int]]:
 
 @require_POST
 @login_required
-@_domain_errors_as_http
+@domain_errors_as_http
 def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
     """A signed-in resident's question (POST, then back to the questions)."""
     meeting = selectors.get_meeting(pk)
@@ -158,7 +142,7 @@ def ask_question(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_errors_as_http
+@domain_errors_as_http
 def support_question(
     request: HttpRequest, pk: int, question_id: int, support: bool
 ) -> HttpResponse:
@@ -180,7 +164,7 @@ def support_question(
 
 
 @require_POST
-@_domain_errors_as_http
+@domain_errors_as_http
 def register_for_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """RSVP with an account or an e-mail address (POST, then back to the meeting)."""
     meeting = selectors.get_meeting(pk)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.errors import DomainError
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.voice.forms.priorities import (
@@ -39,21 +38,7 @@ from beatbridge.voice.permissions import can_manage, is_signed_in
 from beatbridge.voice.selectors import priorities as selectors
 from beatbridge.voice.services import priorities as services
 from beatbridge.web.translation import localise
-
-
-def _scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound and PermissionDenied from the access helpers become 404 and 403."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except PermissionDenied as error:
-            raise Forbidden(error.message) from None
-
-    return wrapper
+from beatbridge.web.views import domain_errors_as_http
 
 
 def _cycle_url(cycle: Cycle) -> str:
@@ -72,7 +57,7 @@ def _cycle_url(cycle: Cycle) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@_scoped
+@domain_errors_as_http
 def neighbourhood_priorities(request: HttpRequest, force: str, code: str) -> HttpResponse:
     """The current cycle (or the next one): its phase, proposals, votes or results."""
     neighbourhood = get_neighbourhood(force, code)
@@ -80,7 +65,7 @@ def neighbourhood_priorities(request: HttpRequest, force: str, code: str) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-@_scoped
+@domain_errors_as_http
 def cycle_priorities(request: HttpRequest, force: str, code: str, cycle_id: int) -> HttpResponse:
     """One cycle of the neighbourhood, past or current."""
     neighbourhood = get_neighbourhood(force, code)
@@ -137,7 +122,7 @@ def _cycle_page(
 
 
 @require_safe
-@_scoped
+@domain_errors_as_http
 def priority_detail(request: HttpRequest, priority_id: int) -> HttpResponse:
     priority = selectors.get_priority(priority_id)
     cycle = priority.cycle
@@ -162,14 +147,14 @@ _PRIORITY_TEXTS = ("title", "description", "decision_reason", "action_plan", "ou
 
 @login_required
 @require_POST
-@_scoped
+@domain_errors_as_http
 def vote(request: HttpRequest, priority_id: int) -> HttpResponse:
     return _ballot_action(request, priority_id, services.cast_vote, _("Your vote is counted."))
 
 
 @login_required
 @require_POST
-@_scoped
+@domain_errors_as_http
 def withdraw_vote(request: HttpRequest, priority_id: int) -> HttpResponse:
     return _ballot_action(
         request, priority_id, services.withdraw_vote, _("Your vote is withdrawn.")
@@ -197,7 +182,7 @@ def _ballot_action(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_scoped
+@domain_errors_as_http
 def residency(request: HttpRequest, force: str, code: str) -> HttpResponse:
     """Say that one lives or works in the neighbourhood, to propose and vote there."""
     neighbourhood = get_neighbourhood(force, code)
@@ -218,7 +203,7 @@ def residency(request: HttpRequest, force: str, code: str) -> HttpResponse:
 
 
 @require_safe
-@_scoped
+@domain_errors_as_http
 def you_said_we_did(request: HttpRequest, force: str, code: str) -> HttpResponse:
     """What residents asked for, what the team took on, and what it did: the public account."""
     neighbourhood = get_neighbourhood(force, code)
@@ -238,7 +223,7 @@ def you_said_we_did(request: HttpRequest, force: str, code: str) -> HttpResponse
 
 
 def _team_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return login_required(_scoped(view))
+    return login_required(domain_errors_as_http(view))
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,7 +32,8 @@ from beatbridge.voice.services.registrations import (
     register,
     registration_by_token,
 )
-from beatbridge.voice.views.events import domain_errors, event_page
+from beatbridge.voice.views.events import event_page
+from beatbridge.web.views import domain_errors_as_http
 
 
 def _register(request: HttpRequest, gathering: Meeting | Event) -> RegistrationForm:
@@ -62,7 +63,7 @@ def _register(request: HttpRequest, gathering: Meeting | Event) -> RegistrationF
 
 
 @require_POST
-@domain_errors
+@domain_errors_as_http
 def register_for_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event(pk)
     form = _register(request, event)
@@ -82,7 +83,7 @@ def _meeting(pk: int) -> Meeting:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@domain_errors
+@domain_errors_as_http
 def registration(request: HttpRequest, token: str) -> HttpResponse:
     """What the link in a registrant's e-mail opens: the status, and a button to cancel."""
     found = registration_by_token(token)
@@ -119,14 +120,14 @@ def _team_list(request: HttpRequest, gathering: Meeting | Event) -> HttpResponse
 
 @require_safe
 @login_required
-@domain_errors
+@domain_errors_as_http
 def event_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     return _team_list(request, get_event_for_manager(request.user, pk))
 
 
 @require_safe
 @login_required
-@domain_errors
+@domain_errors_as_http
 def meeting_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
     if not can_manage_any(request.user, list(meeting.neighbourhoods.all())):

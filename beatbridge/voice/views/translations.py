@@ -15,9 +15,9 @@ from beatbridge.voice.forms.translations import TranslationForm, fields_to_trans
 from beatbridge.voice.models import ActionItem, Event, Meeting, Priority, PriorityUpdate
 from beatbridge.voice.selectors import translations as selectors
 from beatbridge.voice.services.translations import set_translation
-from beatbridge.voice.views.events import domain_errors
 from beatbridge.web.languages import language_name
 from beatbridge.web.models import TranslatedContent
+from beatbridge.web.views import domain_errors_as_http
 
 
 def _team_page_of(item: TranslatedContent) -> str:
@@ -38,7 +38,7 @@ def _team_page_of(item: TranslatedContent) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
+@domain_errors_as_http
 def translate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = selectors.get_translatable_for_manager(request.user, kind, pk)
     bound = None
