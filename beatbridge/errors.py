@@ -50,3 +50,9 @@ class Conflict(DomainError):
 
     status = 409
     default_code = "conflict"
+
+
+def input_error(error: NotFound, field: str) -> DomainError:
+    """A missing thing named in a request body is bad input (400 on ``field``), not a
+    missing page."""
+    return DomainError(error.message, field=field, code="unknown")

@@ -26,7 +26,7 @@ from ninja.utils import check_csrf
 
 from beatbridge.accounts import selectors as accounts_selectors
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.errors import DomainError, NotFound, PermissionDenied, input_error
 from beatbridge.limits import client_address
 from beatbridge.places import selectors as places_selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut, Pages
@@ -93,16 +93,11 @@ router = Router(tags=["reports"], auth=SessionOrAnonymous())
 REPORT_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _input_error(error: NotFound, field: str) -> DomainError:
-    """A missing thing named in a request body is bad input (400), not a missing page."""
-    return DomainError(error.message, field=field, code="unknown")
-
-
 def _force_for_input(slug: str) -> Force:
     try:
         return places_selectors.get_force(slug)
     except NotFound as error:
-        raise _input_error(error, "force") from None
+        raise input_error(error, "force") from None
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -139,13 +134,13 @@ def _submit(request: HttpRequest, body: ReportIn, idempotency_key: str | None, u
     try:
         category = selectors.get_category(force, body.category)
     except NotFound as error:
-        raise _input_error(error, "category") from None
+        raise input_error(error, "category") from None
     neighbourhood = None
     if body.neighbourhood:
         try:
             neighbourhood = places_selectors.get_neighbourhood(force, body.neighbourhood)
         except NotFound as error:
-            raise _input_error(error, "neighbourhood") from None
+            raise input_error(error, "neighbourhood") from None
     user = request.auth
     result = services.submit_report(
         kind=body.kind,
@@ -331,7 +326,7 @@ def _inbox_filters(user: Any, neighbourhood: Neighbourhood, query: InboxQuery) -
         try:
             category_id = selectors.get_category(neighbourhood.force_id, query.category).pk
         except NotFound as error:
-            raise _input_error(error, "category") from None
+            raise input_error(error, "category") from None
     assigned_to_id = None
     if query.assigned == "me":
         assigned_to_id = user.pk
@@ -354,7 +349,7 @@ def _officer_user(officer_id: int, *, field: str) -> Any:
     try:
         return accounts_selectors.get_public_officer(officer_id).user
     except NotFound as error:
-        raise _input_error(error, field) from None
+        raise input_error(error, field) from None
 
 
 @router.get(
@@ -495,7 +490,7 @@ def change_neighbourhood(
     try:
         neighbourhood = places_selectors.get_neighbourhood(report.force, body.neighbourhood)
     except NotFound as error:
-        raise _input_error(error, "neighbourhood") from None
+        raise input_error(error, "neighbourhood") from None
     return services.change_neighbourhood(
         report=report, by=request.auth, neighbourhood=neighbourhood
     )
@@ -530,7 +525,7 @@ def merge(
     try:
         into = selectors.get_report_for_user(request.auth, body.duplicate_of)
     except NotFound as error:
-        raise _input_error(error, "duplicate_of") from None
+        raise input_error(error, "duplicate_of") from None
     return services.merge_duplicate(report=report, by=request.auth, into=into)
 
 

@@ -25,7 +25,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from beatbridge.audit.services import record as audit
-from beatbridge.errors import DomainError, NotFound, PermissionDenied
+from beatbridge.errors import DomainError, NotFound, PermissionDenied, input_error
 from beatbridge.limits import client_address
 from beatbridge.places import selectors as places_selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut, Pages
@@ -114,11 +114,6 @@ WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 TEAM_READ = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _input_error(error: NotFound, field: str) -> DomainError:
-    """A missing thing named in a request body is bad input (400), not a missing page."""
-    return DomainError(error.message, field=field, code="unknown")
-
-
 @contextmanager
 def _named_in_body(*fields: str) -> Iterator[None]:
     """A service's NotFound for something the body names is bad input too."""
@@ -126,7 +121,7 @@ def _named_in_body(*fields: str) -> Iterator[None]:
         yield
     except NotFound as error:
         if error.field is not None and error.field in fields:
-            raise _input_error(error, error.field) from None
+            raise input_error(error, error.field) from None
         raise
 
 
@@ -387,7 +382,7 @@ def record_meeting_votes(
     try:
         meeting = meeting_selectors.get_meeting(body.meeting)
     except NotFound as error:
-        raise _input_error(error, "meeting") from None
+        raise input_error(error, "meeting") from None
     with _named_in_body("meeting"):
         priority_services.record_meeting_votes(
             actor=request.auth, priority=priority, meeting=meeting, count=body.count
