@@ -491,11 +491,24 @@ class AttendanceOut(Schema):
     count: int
 
 
-class MeetingOut(MeetingItemOut):
-    """One meeting, everything the public may know of it."""
+class _GatheringTextsOut(Schema):
+    """What a meeting's or an event's page says about it, in the reader's language."""
 
     description: str
     accessibility: str
+
+    @staticmethod
+    def resolve_description(obj: Meeting | Event) -> str:
+        return obj.translated("description")
+
+    @staticmethod
+    def resolve_accessibility(obj: Meeting | Event) -> str:
+        return obj.translated("accessibility")
+
+
+class MeetingOut(MeetingItemOut, _GatheringTextsOut):
+    """One meeting, everything the public may know of it."""
+
     languages: list[str] = Field(description="Language codes the meeting is held in.")
     interpretation: list[str] = Field(description="Language codes interpreters cover.")
     childcare: bool
@@ -511,14 +524,6 @@ class MeetingOut(MeetingItemOut):
     attendance: list[AttendanceOut] = Field(description="Counts only; names are never given.")
     action_items: list[ActionItemOut] = Field(description="What this meeting decided.")
     my_registration: MyRegistrationOut | None = Field(description="Signed in: yours, if any.")
-
-    @staticmethod
-    def resolve_description(obj: Meeting) -> str:
-        return obj.translated("description")
-
-    @staticmethod
-    def resolve_accessibility(obj: Meeting) -> str:
-        return obj.translated("accessibility")
 
     @staticmethod
     def resolve_availability(obj: Meeting) -> Any:
@@ -759,9 +764,7 @@ class EventPhotoOut(Schema):
         return reverse("voice:event_photo", kwargs={"pk": obj.event_id, "photo_id": obj.pk})
 
 
-class EventOut(EventItemOut):
-    description: str
-    accessibility: str
+class EventOut(EventItemOut, _GatheringTextsOut):
     capacity: int | None
     contact_details: str
     cancellation_reason: str
@@ -769,14 +772,6 @@ class EventOut(EventItemOut):
     availability: AvailabilityOut
     photos: list[EventPhotoOut] = Field(description="From after the event.")
     my_registration: MyRegistrationOut | None = Field(description="Signed in: yours, if any.")
-
-    @staticmethod
-    def resolve_description(obj: Event) -> str:
-        return obj.translated("description")
-
-    @staticmethod
-    def resolve_accessibility(obj: Event) -> str:
-        return obj.translated("accessibility")
 
     @staticmethod
     def resolve_neighbourhoods(obj: Event) -> list[Any]:

@@ -490,3 +490,16 @@ def test_only_the_team_closes_an_action_item(people, past_meeting, role):
     item.refresh_from_db()
     assert response.status_code == (200 if role in TEAM else 403)
     assert (item.done_at is not None) is (role in TEAM)
+
+
+def test_a_meeting_reads_in_the_language_asked_for(fremont):
+    from beatbridge.voice.tests.factories_meetings import MeetingFactory
+
+    meeting = MeetingFactory(
+        neighbourhoods=[fremont],
+        description="Everyone is welcome.",
+        accessibility="Ramp at the side.",
+        translations={"es": {"description": "Todos son bienvenidos.", "accessibility": "Rampa."}},
+    )
+    body = Client().get(f"/api/v1/meetings/{meeting.pk}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert (body["description"], body["accessibility"]) == ("Todos son bienvenidos.", "Rampa.")
