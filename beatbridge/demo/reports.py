@@ -592,9 +592,10 @@ def load_reports(
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
-    """Noon of the day: a fixed "now" for the whole day, so a run in the morning or at night
-    plans the same reports, and none is dated after it on the day of the run."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    """The day's first moment: a fixed "now" for the whole day, so a run in the morning or
+    at night plans the same reports, and none is dated after the moment of the run (noon
+    was, for a run just after midnight)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
 
 
 def _ensure_categories(force: Force) -> tuple[dict[str, Category], int, int]:
