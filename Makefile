@@ -22,13 +22,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# The task worker and the quarter-hourly jobs (reminders, messages whose task was lost; cron
+# The task worker and the quarter-hourly jobs (reminders, lost messages, alert digests; cron
 # runs them in production) run beside the web server in the same shell, which stops them when
 # the server exits. Ctrl-C reaches all three; the trap covers a server that stops by itself.
 PERIODIC = trap 'kill $$pause 2>/dev/null; exit' TERM; \
 	while true; do $(BIN)/beatbridge send_reminders >/dev/null; \
-	$(BIN)/beatbridge requeue_notifications >/dev/null; sleep 900 & pause=$$!; wait $$pause; done
-BESIDE_THE_SERVER = $(BIN)/beatbridge db_worker & worker=$$!; \
+	$(BIN)/beatbridge requeue_notifications >/dev/null; \
+	$(BIN)/beatbridge send_digests >/dev/null; $(BIN)/beatbridge mark_dormant_schemes >/dev/null; sleep 900 & pause=$$!; wait $$pause; done
+BESIDE_THE_SERVER = $(BIN)/beatbridge worker & worker=$$!; \
 	( $(PERIODIC) ) & periodic=$$!; \
 	trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker' EXIT INT TERM
 

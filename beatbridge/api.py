@@ -94,15 +94,21 @@ def request_validation_error(request: HttpRequest, error: NinjaValidationError) 
 
 def _mount_routers() -> None:
     from beatbridge.accounts.api import router as accounts_router
+    from beatbridge.notify.api import router as notify_router
+    from beatbridge.partners.api import router as partners_router
     from beatbridge.places.api import router as places_router
     from beatbridge.policeuk.api import router as policeuk_router
     from beatbridge.reports.api import router as reports_router
     from beatbridge.voice.api import router as voice_router
+    from beatbridge.watch.api import router as watch_router
 
     api.add_router("/v1/", places_router)
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/", voice_router)
+    api.add_router("/v1/", notify_router)
+    api.add_router("/v1/", watch_router)
+    api.add_router("/v1/", partners_router)
     api.add_router("/", policeuk_router)
 
 

@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "beatbridge.reports",
     "beatbridge.open311",
     "beatbridge.voice",
+    "beatbridge.watch",
+    "beatbridge.partners",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]
@@ -204,6 +206,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# With REDIS_URL the same tasks go to Redis and RQ workers run them, on as many machines
+# as a city needs (`beatbridge worker` on each). Tasks are enqueued after their
+# transaction commits either way (transaction.on_commit), so Redis never runs ahead.
+if redis_url:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 600}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -289,8 +298,29 @@ REPORT_DUPLICATE_DISTANCE_METRES = env_int("REPORT_DUPLICATE_DISTANCE_METRES", 2
 REPORT_DUPLICATE_WINDOW_DAYS = env_int("REPORT_DUPLICATE_WINDOW_DAYS", 14)
 # New reports one client (an address, or an IPv6 /64) may send an hour through the pages and API.
 REPORT_SUBMISSIONS_PER_HOUR = env_int("REPORT_SUBMISSIONS_PER_HOUR", 20, minimum=1)
-# A reporter's notification is tried this many times, with growing pauses, before it fails.
-REPORT_NOTIFICATION_ATTEMPTS = env_int("REPORT_NOTIFICATION_ATTEMPTS", 5)
+# Every message (a reporter's e-mail, a reminder, an alert) is tried this many times, with
+# growing pauses, before it is recorded as failed.
+NOTIFY_ATTEMPTS = env_int("NOTIFY_ATTEMPTS", 5, minimum=1)
+
+# Alerts. Text messages go through SMS_BACKEND (beatbridge.notify.sms: ConsoleBackend,
+# FileBackend writing var/sms, LocmemBackend for tests, or a gateway adapter of your own).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "beatbridge.notify.sms.FileBackend")
+SMS_FILE_PATH = DATA_DIR / "sms"
+# The token an SMS gateway's delivery receipts must carry (receipts are refused without one).
+SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN", "")
+# Webhooks and gateways that do not answer within this many seconds are tried again later.
+NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 10, minimum=1)
+# Webhooks go to public https addresses only, unless these allow plain http or a private
+# network (a partner system inside the same network as the server).
+NOTIFY_WEBHOOK_ALLOW_HTTP = env_bool("NOTIFY_WEBHOOK_ALLOW_HTTP", False)
+NOTIFY_WEBHOOK_ALLOW_PRIVATE = env_bool("NOTIFY_WEBHOOK_ALLOW_PRIVATE", False)
+# Alerts one author may send an hour; the hour of the day (site time) digests go out.
+NOTIFY_ALERTS_PER_HOUR = env_int("NOTIFY_ALERTS_PER_HOUR", 10, minimum=1)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7)
+if not 0 <= NOTIFY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFY_DIGEST_HOUR must be an hour from 0 to 23.")
+# Rows written and sent per batch when an alert fans out.
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 500, minimum=1)
 
 # Map tiles are optional: with no tile server the boundary still draws on a blank map.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")

@@ -16,6 +16,9 @@ urlpatterns = [
     # After places, whose urls register the neighbourhood_code converter.
     path("", include("beatbridge.reports.urls")),
     path("", include("beatbridge.voice.urls")),
+    path("", include("beatbridge.notify.urls")),
+    path("", include("beatbridge.watch.urls")),
+    path("", include("beatbridge.partners.urls")),
 ]
 
 # Only officer photos are public uploads; anything else under MEDIA_ROOT is never served.

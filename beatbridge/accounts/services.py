@@ -26,7 +26,7 @@ from beatbridge.accounts.models import (
     TeamRole,
     User,
 )
-from beatbridge.accounts.permissions import can_grant_roles
+from beatbridge.accounts.permissions import can_grant_roles, is_administrator
 from beatbridge.errors import DomainError, PermissionDenied
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.places.services import mark_public_content_changed
@@ -225,6 +225,22 @@ def grant_role(*, user: User, role: str, granted_by: User) -> User:
     user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
     user.save(update_fields=["role", "is_staff", "is_superuser"])
     logger.info("Account %s granted the role %s by account %s", user.pk, role, granted_by.pk)
+    return user
+
+
+def make_partner_member(*, user: User, by: User) -> User:
+    """A resident who now acts for a partner organisation gets the partner role.
+
+    The police who add them as a contact may do this (administrators too); it never
+    raises anyone above a resident's reach, and leaves every other role alone.
+    """
+    if not (is_administrator(by) or (by.is_active and by.is_police)):
+        raise PermissionDenied(_("Only the police or an administrator may do this."))
+    if user.role != Role.RESIDENT:
+        return user
+    user.role = Role.PARTNER
+    user.save(update_fields=["role"])
+    logger.info("Account %s became a partner member, by account %s", user.pk, by.pk)
     return user
 
 

@@ -9,6 +9,7 @@ from django.db.models import Case, QuerySet, Value, When
 from shapely.geometry import shape
 
 from beatbridge.errors import NotFound
+from beatbridge.places.geo import distances_to_boundary
 from beatbridge.places.models import Force, Neighbourhood, fold_for_search
 from beatbridge.places.spatial import NeighbourhoodRef, boundary_index, locate_ref
 
@@ -127,3 +128,15 @@ def boundaries_of(force: Force) -> QuerySet[Neighbourhood]:
         .only("pk", "force_id", "code", "name", "boundary")
         .order_by("name")
     )
+
+
+def neighbourhoods_meeting_circle(
+    latitude: float, longitude: float, radius_metres: float
+) -> list[Neighbourhood]:
+    """The neighbourhoods a circle on the ground reaches into (or lies within)."""
+    return [
+        neighbourhood
+        for neighbourhood in Neighbourhood.objects.only("pk", "boundary", "force_id", "name")
+        if distances_to_boundary(neighbourhood.boundary, [latitude], [longitude])[0]
+        <= radius_metres
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -26,6 +27,7 @@ from django.utils.translation import get_language
 
 from beatbridge.accounts.selectors import current_team_for, senior_officers_of
 from beatbridge.errors import NotFound
+from beatbridge.notify.selectors import follow_of_neighbourhood
 from beatbridge.places.forms import LocateForm, SearchForm
 from beatbridge.places.models import Force, Neighbourhood, Sector, fold_for_search
 from beatbridge.places.selectors import (
@@ -151,17 +153,25 @@ def neighbourhood_detail(request: HttpRequest, force: str, code: str) -> HttpRes
     language form's CSRF token and return path filled in.
     """
     key = _neighbourhood_cache_key(force, code)
+    place = {"force_slug": force, "neighbourhood_code": code}
     if request.user.is_authenticated or len(get_messages(request)):
-        return render(
-            request, "places/neighbourhood.html", _neighbourhood_parts(request, force, code, key)
-        )
+        parts = _neighbourhood_parts(request, force, code, key)
+        follow = _follow_of(request.user, force, code)
+        return render(request, "places/neighbourhood.html", {**parts, **place, "follow": follow})
     html = cache.get(f"{key}:anonymous")
     if html is None:
         parts = _neighbourhood_parts(request, force, code, key)
-        html = render_to_string("places/neighbourhood.html", {**parts, **_NOBODY}, request)
+        html = render_to_string("places/neighbourhood.html", {**parts, **place, **_NOBODY}, request)
         cache.set(f"{key}:anonymous", html, NEIGHBOURHOOD_PAGE_TIMEOUT)
     html = html.replace(_CSRF_TOKEN_HOLE, get_token(request))
     return HttpResponse(html.replace(_NEXT_PATH_HOLE, escape(request.get_full_path())))
+
+
+def _follow_of(user: Any, force: str, code: str) -> Any:
+    """The signed-in person's follow of the neighbourhood, for its Follow button."""
+    if not user.is_authenticated:
+        return None
+    return follow_of_neighbourhood(user, get_neighbourhood(force, code))
 
 
 def _neighbourhood_parts(request: HttpRequest, force: str, code: str, key: str) -> dict[str, str]:

@@ -370,7 +370,13 @@ def list_my_reports(request: HttpRequest) -> Any:
 
 # --- triage -------------------------------------------------------------------------------
 
-TRIAGE_RESPONSES = {200: TriageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+TRIAGE_RESPONSES = {
+    200: TriageOut,
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}
 UPDATE_RESPONSES = {201: UpdateCreatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
@@ -505,9 +511,24 @@ def change_neighbourhood(
 def refer(
     request: HttpRequest, body: ReferIn, reference: str = Path(..., pattern=REFERENCE)
 ) -> Any:
-    """Pass the report on with a public note; its status becomes referred."""
+    """Pass the report on with a public note; its status becomes referred. To a partner
+    `organisation`, whose contacts then see it, or to another agency named in `referred_to`."""
+    from beatbridge.partners.selectors import organisations_to_refer_to
+    from beatbridge.partners.services import refer_to_organisation
+
     report = _for_triage(request, reference)
-    return services.refer(report=report, by=request.auth, to=body.referred_to, note=body.note)
+    if not body.organisation:
+        return services.refer(report=report, by=request.auth, to=body.referred_to, note=body.note)
+    organisation = organisations_to_refer_to(report.force_id).filter(slug=body.organisation).first()
+    if organisation is None:
+        raise DomainError(
+            _("Choose an active partner organisation of the force."),
+            field="organisation",
+            code="unknown",
+        )
+    return refer_to_organisation(
+        report=report, by=request.auth, organisation=organisation, note=body.note
+    )
 
 
 @router.post(

@@ -44,7 +44,7 @@ def channel() -> delivery.Channel:
         model=ReporterNotification,
         related=("report__reporter", "report__category", "update"),
         address_of=lambda notification: notification.report.notification_address(),
-        message_for=_message,
+        send=delivery.send_emails(_message),
         task=send_reporter_notification,
     )
 
@@ -52,6 +52,11 @@ def channel() -> delivery.Channel:
 def deliver(notification_id: int) -> str:
     """Send one notification unless it is sent, taken or not yet due; returns its status."""
     return delivery.deliver(channel(), notification_id)
+
+
+def deliver_many(notification_ids: list[int]) -> dict[int, str]:
+    """Send each of these that is due; returns each one's status."""
+    return delivery.deliver_many(channel(), notification_ids)
 
 
 def requeue_stale(*, older_than: datetime.timedelta = delivery.LEASE) -> int:

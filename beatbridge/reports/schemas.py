@@ -523,7 +523,12 @@ class NeighbourhoodIn(Schema):
 
 
 class ReferIn(Schema):
-    referred_to: str = Field(description="The partner organisation or agency that takes it.")
+    organisation: str = Field(
+        "", description="A partner organisation of the force (its id), whose contacts see it."
+    )
+    referred_to: str = Field(
+        "", description="Or another agency that takes it, by name (when no organisation)."
+    )
     note: str = Field(description="A public note saying why and what happens next.")
 
 

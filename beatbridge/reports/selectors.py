@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beatbridge.errors import NotFound, PermissionDenied
+from beatbridge.places.geo import distance_metres
 from beatbridge.places.models import Force, Neighbourhood, Sector
 from beatbridge.reports.models import (
     CLOSED_STATUSES,
@@ -383,14 +384,6 @@ def _nearby_same_category(report: Report) -> list[DuplicateCandidate]:
             )
     found.sort(key=lambda candidate: (candidate.distance_metres, candidate.apart))
     return found
-
-
-def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine), plenty for a few hundred metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 # --- figures ------------------------------------------------------------------------------

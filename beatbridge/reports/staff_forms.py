@@ -286,17 +286,46 @@ class NeighbourhoodForm(TriageForm):
 class ReferForm(TriageForm):
     slug = "refer"
     success = _("The report has been referred.")
-    referred_to = forms.CharField(
-        label=_("Refer to"),
+    organisation = forms.ChoiceField(
+        label=_("Partner organisation"),
         required=False,
-        help_text=_("The partner organisation or agency that takes it."),
+        help_text=_("Its contacts see the report and answer in their portal."),
+    )
+    referred_to = forms.CharField(
+        label=_("Or another agency"),
+        required=False,
+        help_text=_("An agency that is not a partner here: it is told outside Beatbridge."),
     )
     note = _text(
         _("Note"),
         help_text=_("Public: the reporter and, unless the report is private, anyone can read it."),
     )
 
+    def __init__(self, data: Any = None, *, report: Report, viewer: Any = None) -> None:
+        from beatbridge.partners.selectors import organisations_to_refer_to
+
+        super().__init__(data, report=report, viewer=viewer)
+        self.organisations = {
+            organisation.slug: organisation
+            for organisation in organisations_to_refer_to(report.force_id)
+        }
+        self.fields["organisation"].choices = [
+            ("", _("None: another agency")),
+            *((slug, organisation.name) for slug, organisation in self.organisations.items()),
+        ]
+
     def perform(self, *, by: Any) -> None:
+        from beatbridge.partners.services import refer_to_organisation
+
+        chosen = self.cleaned_data["organisation"]
+        if chosen:
+            refer_to_organisation(
+                report=self.report,
+                by=by,
+                organisation=self.organisations[chosen],
+                note=self.cleaned_data["note"],
+            )
+            return
         services.refer(
             report=self.report,
             by=by,

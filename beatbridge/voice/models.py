@@ -123,6 +123,7 @@ class PrioritySource(models.TextChoices):
     TEAM = "team", _("Added by the team")
     REPORT = "report", _("From reports")
     MEETING = "meeting", _("Raised at a meeting")
+    PARTNER = "partner", _("Raised by a partner organisation")
     CRIME_DATA = "crime_data", _("From crime figures")
 
 
@@ -619,6 +620,13 @@ class Event(Gathering):
         _("organiser"),
         max_length=200,
         help_text=_("The neighbourhood team or the partner organisation that runs it."),
+    )
+    # Partner organisations that run it with the team; their contacts see it in their portal.
+    co_organisers = models.ManyToManyField(
+        "partners.Organisation",
+        blank=True,
+        related_name="co_organised_events",
+        verbose_name=_("co-organising partners"),
     )
 
     class Meta(Gathering.Meta):

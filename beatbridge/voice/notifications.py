@@ -53,7 +53,7 @@ def channel() -> delivery.Channel:
         model=RegistrantNotification,
         related=("registration__user", "registration__meeting", "registration__event"),
         address_of=lambda notification: notification.registration.address(),
-        message_for=_message,
+        send=delivery.send_emails(_message),
         task=send_registrant_notification,
     )
 
@@ -61,6 +61,11 @@ def channel() -> delivery.Channel:
 def deliver(notification_id: int) -> str:
     """Send one message unless it is sent, taken or not yet due; returns its status."""
     return delivery.deliver(channel(), notification_id)
+
+
+def deliver_many(notification_ids: list[int]) -> dict[int, str]:
+    """Send each of these that is due; returns each one's status."""
+    return delivery.deliver_many(channel(), notification_ids)
 
 
 def requeue_stale(*, older_than: datetime.timedelta = delivery.LEASE) -> int:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from beatbridge.notify import delivery
 from beatbridge.voice import notifications
 from beatbridge.voice.services import registrations
 
 
 @task()
-def send_registrant_notification(delivery_id: int) -> str:
-    """Deliver one message to someone registered; a failure schedules the next try."""
-    return notifications.deliver(delivery_id)
+def send_registrant_notification(delivery_ids: list[int]) -> dict[str, int]:
+    """Deliver messages to people registered; a failure schedules the next try."""
+    return delivery.count_by_status(notifications.deliver_many(delivery_ids))
 
 
 @task()

@@ -442,3 +442,17 @@ def test_an_administrator_granted_in_the_app_can_manage_neighbourhoods_in_the_ad
     response = client.get("/admin/places/neighbourhood/")
 
     assert response.status_code == 200
+
+
+def test_only_police_or_administrators_make_a_resident_a_partner_member():
+    resident, other = UserFactory(), UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.make_partner_member(user=resident, by=other)
+    officer = OfficerProfileFactory().user
+    services.make_partner_member(user=resident, by=officer)
+    resident.refresh_from_db()
+    assert resident.role == Role.PARTNER
+    # Nobody is lowered or raised from another role.
+    services.make_partner_member(user=officer, by=officer)
+    officer.refresh_from_db()
+    assert officer.role == Role.OFFICER

@@ -44,7 +44,7 @@ def test_a_lost_notification_is_sent_and_one_still_in_its_pause_is_left(street_l
     assert (pausing.status, pausing.attempts) == (DeliveryStatus.QUEUED, 0)
     assert len(mail.outbox) == 1
     assert "On it." in mail.outbox[0].body
-    assert "Queued 1 notification(s) again." in capsys.readouterr().out
+    assert "Queued 1 notification(s) and 0 alert fan-out(s) again." in capsys.readouterr().out
 
     call_command("requeue_notifications", "--minutes", "15")
     assert len(mail.outbox) == 1

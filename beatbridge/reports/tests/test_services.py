@@ -506,7 +506,7 @@ def test_a_failed_delivery_is_retried_when_due_then_recorded_as_failed(
 ):
     from beatbridge.reports import notifications
 
-    settings.REPORT_NOTIFICATION_ATTEMPTS = 3
+    settings.NOTIFY_ATTEMPTS = 3
 
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")

@@ -731,8 +731,9 @@ def test_my_reports_take_a_fixed_number_of_queries(
         fremont_report(fremont, street_light, reporter=resident)
     client.force_login(resident)
 
-    # Session, user, count, the page of reports with category and neighbourhood.
-    with django_assert_num_queries(4):
+    # Session, user, count, the page of reports with category and neighbourhood, the
+    # header's unread alerts.
+    with django_assert_num_queries(5):
         client.get(reverse("reports:mine"))
 
 

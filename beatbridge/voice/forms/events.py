@@ -71,15 +71,40 @@ class EventForm(ServiceForm):
         help_text=_("Blank: no limit. When every place is taken, people join a waiting list."),
     )
     contact_details = forms.CharField(label=_("Contact details"), max_length=300, required=False)
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("Co-organising partners"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Partner organisations that run it with the team; they see it in their portal."
+        ),
+    )
+
+    def __init__(self, *args: Any, force_id: int, **kwargs: Any) -> None:
+        from beatbridge.partners.selectors import organisations_to_refer_to
+
+        super().__init__(*args, **kwargs)
+        # The force's own active partners: the service refuses any other.
+        self.fields["co_organisers"].queryset = organisations_to_refer_to(force_id)
+        if not self.fields["co_organisers"].queryset.exists():
+            del self.fields["co_organisers"]
 
     @classmethod
     def for_event(cls, event: Event) -> EventForm:
-        return cls(
-            initial={name: getattr(event, name) for name in EventDetails.__dataclass_fields__}
-        )
+        initial: dict[str, Any] = {
+            name: getattr(event, name)
+            for name in EventDetails.__dataclass_fields__
+            if name != "co_organisers"
+        }
+        initial["co_organisers"] = list(event.co_organisers.all())
+        return cls(initial=initial, force_id=event.neighbourhoods.all()[0].force_id)
 
     def details(self) -> EventDetails:
-        return EventDetails(**self.cleaned_data)
+        data = dict(self.cleaned_data)
+        # No partners to offer: leave the event's co-organisers as they are.
+        data["co_organisers"] = list(data["co_organisers"]) if "co_organisers" in data else None
+        return EventDetails(**data)
 
 
 class MoveForm(ServiceForm):

@@ -69,3 +69,8 @@ def photo_of_event(event_id: int, photo_id: int) -> EventPhoto:
 def photo_content_type(photo: EventPhoto) -> str:
     """Photos are stored re-encoded as JPEG, or PNG when part of them is see-through."""
     return "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
+
+
+def events_co_organised_by(organisations: Any) -> QuerySet[Event]:
+    """Events any of these partner organisations co-organise, latest first."""
+    return Event.objects.filter(co_organisers__in=organisations).distinct().order_by("-starts_at")

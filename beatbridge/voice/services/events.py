@@ -55,8 +55,12 @@ class EventDetails:
     online_url: str = ""
     capacity: int | None = None
     contact_details: str = ""
+    # Partner organisations that run it with the team; None leaves them as they are.
+    co_organisers: Sequence[Any] | None = None
 
 
+# What is stored on the event row itself (co-organisers are a relation).
+_ROW_FIELDS = tuple(name for name in EventDetails.__dataclass_fields__ if name != "co_organisers")
 _PLACE_FIELDS = ("venue_name", "address", "online_url")
 _TIME_FIELDS = ("starts_at", "ends_at")
 
@@ -72,6 +76,26 @@ def _clean_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> No
         )
     if ends_at <= starts_at:
         raise DomainError(_("The end must be after the start."), field="ends_at")
+
+
+def _check_co_organisers(co_organisers: Sequence[Any] | None, force_id: int) -> None:
+    """Co-organisers are active partner organisations of the event's force."""
+    for organisation in co_organisers or ():
+        if not organisation.is_active or organisation.force_id != force_id:
+            raise DomainError(
+                _("Choose active partner organisations of the force."), field="co_organisers"
+            )
+
+
+def _set_co_organisers(event: Event, co_organisers: Sequence[Any] | None) -> bool:
+    """Store the co-organisers when given; whether they changed."""
+    if co_organisers is None:
+        return False
+    wanted = {organisation.pk for organisation in co_organisers}
+    if wanted == set(event.co_organisers.values_list("pk", flat=True)):
+        return False
+    event.co_organisers.set(list(co_organisers))
+    return True
 
 
 def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
@@ -128,6 +152,7 @@ def _clean_details(details: EventDetails, *, check_times: bool) -> EventDetails:
             label=_("the contact details"),
             max_length=300,
         ),
+        co_organisers=details.co_organisers,
     )
     if not (cleaned.venue_name or cleaned.address or cleaned.online_url):
         raise DomainError(
@@ -180,11 +205,15 @@ def create_event(
     if not all(can_manage(by, neighbourhood) for neighbourhood in neighbourhoods):
         raise PermissionDenied(_("Only the neighbourhood's team may add its events."))
     details = _clean_details(details, check_times=True)
+    _check_co_organisers(details.co_organisers, neighbourhoods[0].force_id)
     with transaction.atomic():
         event = Event.objects.create(
-            **vars(details), created_by=by, original_language=(language or "")[:16]
+            **{name: getattr(details, name) for name in _ROW_FIELDS},
+            created_by=by,
+            original_language=(language or "")[:16],
         )
         event.neighbourhoods.set(neighbourhoods)
+        _set_co_organisers(event, details.co_organisers)
         audit(actor=by, action="event.created", target=event)
     return event
 
@@ -201,7 +230,11 @@ def update_event(*, event: Event, by: User, details: EventDetails) -> Event:
         times_changed = any(getattr(details, f) != getattr(event, f) for f in _TIME_FIELDS)
         details = _clean_details(details, check_times=times_changed)
         check_capacity_change(event, details.capacity)
-        changed = [name for name, value in vars(details).items() if getattr(event, name) != value]
+        force_id = event.neighbourhoods.values_list("force_id", flat=True).first()
+        _check_co_organisers(details.co_organisers, force_id)
+        changed = [name for name in _ROW_FIELDS if getattr(event, name) != getattr(details, name)]
+        if _set_co_organisers(event, details.co_organisers):
+            audit(actor=by, action="event.co_organisers_changed", target=event)
         if not changed:
             return event
         for name in changed:
@@ -227,9 +260,7 @@ def move_event(
     address: str | None = None,
 ) -> Event:
     """Move an event to another time (and place, when given); registrants are told once."""
-    details = EventDetails(
-        **{name: getattr(event, name) for name in EventDetails.__dataclass_fields__}
-    )
+    details = EventDetails(**{name: getattr(event, name) for name in _ROW_FIELDS})
     details.starts_at, details.ends_at = starts_at, ends_at
     if venue_name is not None:
         details.venue_name = venue_name

@@ -155,7 +155,7 @@ def create(request: HttpRequest, force: str, code: str) -> HttpResponse:
     neighbourhood = get_neighbourhood(force, code)
     if not can_manage(request.user, neighbourhood):
         raise Forbidden(_("Only the neighbourhood's team may add its events."))
-    form = EventForm(*_submitted(request))
+    form = EventForm(*_submitted(request), force_id=neighbourhood.force_id)
     if request.method == "POST" and form.is_valid():
         event = form.call_service(
             services.create_event,
@@ -176,7 +176,11 @@ def create(request: HttpRequest, force: str, code: str) -> HttpResponse:
 @domain_errors_as_http
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_manager(request.user, pk)
-    form = EventForm(request.POST) if request.method == "POST" else EventForm.for_event(event)
+    form = (
+        EventForm(request.POST, force_id=event.neighbourhoods.all()[0].force_id)
+        if request.method == "POST"
+        else EventForm.for_event(event)
+    )
     if request.method == "POST" and form.is_valid():
         updated = form.call_service(
             services.update_event, event=event, by=request.user, details=form.details()

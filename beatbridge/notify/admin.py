@@ -1,0 +1,142 @@
+"""Admin for notifications: for administrators to look things up, never to change them.
+
+Alerts are sent on the team pages (permissions, rate limit, audit, fan-out) and are never
+edited or deleted: what people received stays what the record shows. Deliveries are the
+record of what became of each message. Follows and preferences are people's own choices,
+changed on their own pages; the lists show no phone numbers or webhook addresses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from beatbridge.accounts.permissions import is_administrator
+from beatbridge.notify.models import Alert, AlertDelivery, AlertReply, Follow, Preferences
+
+
+class ReadOnlyForAdministrators(admin.ModelAdmin):
+    """Administrators look; nobody adds, changes or deletes here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyForAdministrators):
+    list_display = ["title", "severity", "category", "audience", "created_at", "recipient_count"]
+    list_filter = ["severity", "category", "audience"]
+    search_fields = ["title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["author"]
+    raw_id_fields = ["author", "scheme", "sector"]
+    readonly_fields = [
+        "public_id",
+        "author",
+        "severity",
+        "category",
+        "title",
+        "message",
+        "translations",
+        "original_language",
+        "audience",
+        "neighbourhoods",
+        "sector",
+        "scheme",
+        "latitude",
+        "longitude",
+        "radius_metres",
+        "expires_at",
+        "created_at",
+        "fanned_out_at",
+        "recipient_count",
+    ]
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(ReadOnlyForAdministrators):
+    list_display = ["alert", "recipient_id", "channel", "status", "attempts", "created_at"]
+    list_filter = ["status", "channel", "digest"]
+    list_select_related = ["alert"]
+    raw_id_fields = ["alert", "recipient"]
+    readonly_fields = [
+        "alert",
+        "recipient",
+        "channel",
+        "language",
+        "status",
+        "digest",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "delivered_at",
+        "read_at",
+        "provider_reference",
+    ]
+
+
+@admin.register(AlertReply)
+class AlertReplyAdmin(ReadOnlyForAdministrators):
+    list_display = ["alert", "author_id", "created_at", "read_at"]
+    list_select_related = ["alert"]
+    readonly_fields = ["alert", "author", "body", "created_at", "read_at"]
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyForAdministrators):
+    list_display = ["user_id", "neighbourhood", "radius_metres", "created_at"]
+    list_select_related = ["neighbourhood"]
+    readonly_fields = [
+        "user",
+        "neighbourhood",
+        "label",
+        "latitude",
+        "longitude",
+        "radius_metres",
+        "created_at",
+    ]
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(ReadOnlyForAdministrators):
+    list_display = [
+        "user_id",
+        "email_enabled",
+        "sms_enabled",
+        "webhook_enabled",
+        "minimum_severity",
+        "daily_digest",
+    ]
+    list_filter = ["email_enabled", "sms_enabled", "webhook_enabled", "daily_digest"]
+    # The webhook secret is the person's own: not shown to administrators.
+    exclude = ["webhook_secret"]
+    readonly_fields = [
+        "user",
+        "email_enabled",
+        "sms_enabled",
+        "phone_number",
+        "webhook_enabled",
+        "webhook_url",
+        "minimum_severity",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "daily_digest",
+        "last_digest_at",
+        "updated_at",
+    ]
