@@ -63,6 +63,8 @@ DEMO_RESIDENTS = [
     ("karen.olsen@beatbridge.invalid", "Karen Olsen", "en", "adams"),
     ("miguel.reyes@beatbridge.invalid", "Miguel Reyes", "es", "georgetown"),
 ]
+# Signs up as a resident; the partners demo makes them a contact of a Fremont partner.
+DEMO_PARTNER = ("partner@beatbridge.invalid", "Sam Okafor", "en", "fremont")
 
 # Where few people live, whatever the area.
 _SPARSELY_PEOPLED = {"harbor-island", "industrial-district", "interbay"}
@@ -169,6 +171,7 @@ def demo_sign_ins() -> list[tuple[str, str]]:
         (_("Liaison officer"), officers[TeamRole.LIAISON_OFFICER]),
         (_("Supervisor"), officers[TeamRole.SUPERVISOR]),
         *residents,
+        (_("Partner-organisation member"), DEMO_PARTNER[0]),
     ]
 
 
@@ -313,14 +316,15 @@ def _population(neighbourhood: Neighbourhood, rng: random.Random) -> int:
 
 
 def _ensure_demo_accounts(force: Force) -> int:
-    """The administrator and the residents, created once; returns how many were new."""
+    """The administrator, the residents and the partner, created once; returns how many
+    were new."""
     existing = set(User.objects.values_list("email", flat=True))
     created = 0
     if DEMO_ADMIN[0] not in existing:
         User.objects.create_superuser(DEMO_ADMIN[0], DEMO_PASSWORD, full_name=DEMO_ADMIN[1])
         created += 1
     homes = {n.code: n for n in Neighbourhood.objects.filter(force=force)}
-    for email, name, language, home in DEMO_RESIDENTS:
+    for email, name, language, home in [*DEMO_RESIDENTS, DEMO_PARTNER]:
         if email in existing:
             continue
         register_resident(

@@ -8,10 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from beatbridge.demo.alerts import load_alerts
 from beatbridge.demo.management.quiet import quiet_account_logs
+from beatbridge.demo.partners import load_partners
 from beatbridge.demo.reports import load_reports
 from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, is_demo_database, load_demo
 from beatbridge.demo.voice import load_voice
+from beatbridge.demo.watch import load_watch
 from beatbridge.errors import DomainError
 
 
@@ -59,6 +62,9 @@ class Command(BaseCommand):
                 result = load_demo()
                 reports = load_reports(result.force)
                 voice = load_voice(result.force)
+                alerts = load_alerts(result.force)
+                watch = load_watch(result.force)
+                partners = load_partners(result.force)
         except DomainError as error:
             raise CommandError(f"{error.field}: {error.message}") from error
         self.stdout.write(
@@ -80,6 +86,35 @@ class Command(BaseCommand):
                 "cycles": voice.cycles_created,
                 "meetings": voice.meetings_created,
                 "events": voice.events_created,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Alerts: %(followers)d residents now follow their neighbourhood; "
+                "%(alerts)d past alerts with %(deliveries)d deliveries."
+            )
+            % {
+                "followers": alerts.followers_created,
+                "alerts": alerts.alerts_created,
+                "deliveries": alerts.deliveries_created,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Watch and partners: %(schemes)d watch schemes with %(members)d memberships, "
+                "%(slots)d rota slots and %(messages)d messages; %(organisations)d partner "
+                "organisations with %(engagements)d engagements, %(follow_ups)d follow-ups and "
+                "%(referrals)d referred reports."
+            )
+            % {
+                "schemes": watch.schemes_created,
+                "members": watch.memberships_created,
+                "slots": watch.rota_slots_created,
+                "messages": watch.messages_created,
+                "organisations": partners.organisations_created,
+                "engagements": partners.engagements_created,
+                "follow_ups": partners.follow_ups_created,
+                "referrals": partners.referrals_created,
             }
         )
         width = max(len(who) for who, _email in demo_sign_ins())
