@@ -8,36 +8,14 @@ changed on their own pages; the lists show no phone numbers or webhook addresses
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from beatbridge.accounts.permissions import is_administrator
 from beatbridge.notify.models import Alert, AlertDelivery, AlertReply, Follow, Preferences
-
-
-class ReadOnlyForAdministrators(admin.ModelAdmin):
-    """Administrators look; nobody adds, changes or deletes here."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from beatbridge.web.admin_access import ReadOnly
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyForAdministrators):
+class AlertAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "severity", "category", "audience", "created_at", "recipient_count"]
     list_filter = ["severity", "category", "audience"]
     search_fields = ["title"]
@@ -68,7 +46,7 @@ class AlertAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(AlertDelivery)
-class AlertDeliveryAdmin(ReadOnlyForAdministrators):
+class AlertDeliveryAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["alert", "recipient_id", "channel", "status", "attempts", "created_at"]
     list_filter = ["status", "channel", "digest"]
     list_select_related = ["alert"]
@@ -92,14 +70,14 @@ class AlertDeliveryAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(AlertReply)
-class AlertReplyAdmin(ReadOnlyForAdministrators):
+class AlertReplyAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["alert", "author_id", "created_at", "read_at"]
     list_select_related = ["alert"]
     readonly_fields = ["alert", "author", "body", "created_at", "read_at"]
 
 
 @admin.register(Follow)
-class FollowAdmin(ReadOnlyForAdministrators):
+class FollowAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["user_id", "neighbourhood", "radius_metres", "created_at"]
     list_select_related = ["neighbourhood"]
     readonly_fields = [
@@ -114,7 +92,7 @@ class FollowAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(Preferences)
-class PreferencesAdmin(ReadOnlyForAdministrators):
+class PreferencesAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "user_id",
         "email_enabled",

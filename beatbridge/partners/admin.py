@@ -11,30 +11,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from beatbridge.accounts.permissions import is_administrator
 from beatbridge.partners.models import Contact, Engagement, FollowUp, Organisation, Referral
-
-
-class AdministratorsOnly(admin.ModelAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnly(AdministratorsOnly):
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from beatbridge.web.admin_access import ChangeOnly, ReadOnly
 
 
 class ContactInline(admin.TabularInline):
@@ -49,7 +27,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AdministratorsOnly):
+class OrganisationAdmin(ChangeOnly, admin.ModelAdmin):
     list_display = ("name", "kind", "force", "is_active")
     list_filter = ("kind", "is_active", "force")
     search_fields = ("name", "slug")
@@ -59,7 +37,7 @@ class OrganisationAdmin(AdministratorsOnly):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(ReadOnly):
+class EngagementAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("organisation", "kind", "occurred_at", "shared_with_partner")
     list_filter = ("kind", "shared_with_partner")
     list_select_related = ("organisation",)
@@ -67,13 +45,13 @@ class EngagementAdmin(ReadOnly):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnly):
+class FollowUpAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("description", "due_on", "owner", "done_at")
     list_select_related = ("owner",)
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnly):
+class ReferralAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("report", "organisation", "status", "referred_at")
     list_filter = ("status",)
     list_select_related = ("report", "organisation")

@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
-from beatbridge.accounts.permissions import is_administrator
 from beatbridge.errors import DomainError
 from beatbridge.voice.models import (
     Cycle,
@@ -31,41 +30,12 @@ from beatbridge.voice.models import (
 )
 from beatbridge.voice.services.priorities import check_cycle
 from beatbridge.voice.services.translations import clean_translations
+from beatbridge.web.admin_access import AdministratorsOnly, ChangeOnly
 from beatbridge.web.languages import LanguageCodesField
 
 
 def _as_form_error(error: DomainError) -> ValidationError:
     return ValidationError(error.message, code=error.code)
-
-
-class AdministratorsOnly(admin.options.BaseModelAdmin):
-    """Only administrators see or change community voice in the admin."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-
-class ChangeOnly(AdministratorsOnly):
-    """Created on the team pages, where their rules and notifications apply; never deleted
-    (nothing is lost: a meeting or event is cancelled, a priority declined or closed)."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TranslatedContentForm(forms.ModelForm):

@@ -8,41 +8,14 @@ deleted here: a scheme is closed, a membership ended.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from beatbridge.accounts.permissions import is_administrator
 from beatbridge.watch.models import Membership, RotaSlot, Scheme
-
-
-class AdministratorsOnly(admin.ModelAdmin):
-    """Only administrators see watch in the admin; nothing is added or deleted here."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnly(AdministratorsOnly):
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from beatbridge.web.admin_access import ChangeOnly, ReadOnly
 
 
 @admin.register(Scheme)
-class SchemeAdmin(AdministratorsOnly):
+class SchemeAdmin(ChangeOnly, admin.ModelAdmin):
     list_display = ("name", "neighbourhood", "status", "last_activity_at")
     list_filter = ("status",)
     search_fields = ("name",)
@@ -65,7 +38,7 @@ class SchemeAdmin(AdministratorsOnly):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnly):
+class MembershipAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("scheme", "user", "role", "status", "requested_at")
     list_filter = ("status", "role")
     search_fields = ("scheme__name",)
@@ -84,7 +57,7 @@ class MembershipAdmin(ReadOnly):
 
 
 @admin.register(RotaSlot)
-class RotaSlotAdmin(ReadOnly):
+class RotaSlotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("scheme", "starts_at", "ends_at", "places", "cancelled_at")
     list_select_related = ("scheme",)
     readonly_fields = (
