@@ -466,13 +466,13 @@ def _send_digest(recipient_id: int, moment: datetime.datetime, now: datetime.dat
             _digest_email(current, address).send()
         except Exception as error:
             logger.warning("Digest for %s failed: %s", recipient_id, type(error).__name__)
-            failed = rows[0].attempts + 1 >= settings.NOTIFY_ATTEMPTS
+            failed = current[0].attempts + 1 >= settings.NOTIFY_ATTEMPTS
             AlertDelivery.objects.filter(pk__in=ids).update(
                 status=DeliveryStatus.FAILED if failed else DeliveryStatus.HELD,
                 attempts=F("attempts") + 1,
                 last_error=type(error).__name__,
                 next_attempt_at=now
-                + delivery.BACKOFF[min(rows[0].attempts, len(delivery.BACKOFF) - 1)],
+                + delivery.BACKOFF[min(current[0].attempts, len(delivery.BACKOFF) - 1)],
             )
             return 0
         AlertDelivery.objects.filter(pk__in=ids).update(

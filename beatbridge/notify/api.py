@@ -267,10 +267,6 @@ def follow(request: HttpRequest, payload: FollowIn) -> Any:
             raise input_error(error, "neighbourhood") from None
         created = services.follow_neighbourhood(user=user, neighbourhood=neighbourhood)
     else:
-        if payload.longitude is None:
-            raise DomainError(_("Give the longitude too."), field="longitude", code="required")
-        if payload.radius_metres is None:
-            raise DomainError(_("Give a radius."), field="radius_metres", code="required")
         created = services.follow_area(
             user=user,
             latitude=payload.latitude,

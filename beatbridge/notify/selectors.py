@@ -12,7 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -50,11 +60,21 @@ def alerts_to_scheme(scheme: Any) -> QuerySet[Alert]:
 # --- a person's inbox ---------------------------------------------------------------------
 
 
+# What an alert's listing shows of its neighbourhoods: their names and forces.
+_ALERT_NEIGHBOURHOODS = Prefetch(
+    "neighbourhoods", queryset=Neighbourhood.objects.select_related("force")
+)
+_ALERT_NEIGHBOURHOODS_OF_DELIVERY = Prefetch(
+    "alert__neighbourhoods", queryset=Neighbourhood.objects.select_related("force")
+)
+
+
 def inbox_of(user: Any) -> QuerySet[AlertDelivery]:
     """The alerts that reached a person's in-app inbox, newest first (with their alert)."""
     return (
         AlertDelivery.objects.filter(recipient=user, channel=Channel.INBOX)
-        .select_related("alert")
+        .select_related("alert", "alert__sector", "alert__scheme")
+        .prefetch_related(_ALERT_NEIGHBOURHOODS_OF_DELIVERY)
         .order_by("-created_at", "-pk")
     )
 
@@ -320,7 +340,9 @@ def alerts_sent_by_team(user: Any) -> QuerySet[Alert]:
     """
     if not _signed_in(user):
         return Alert.objects.none()
-    alerts = Alert.objects.select_related("author", "sector", "scheme")
+    alerts = Alert.objects.select_related("author", "sector", "scheme").prefetch_related(
+        _ALERT_NEIGHBOURHOODS
+    )
     if not is_administrator(user):
         neighbourhood_ids = [n.pk for n in neighbourhoods_user_may_alert(user)]
         through = Alert.neighbourhoods.through.objects.filter(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -300,22 +300,36 @@ def send_alert(
 def follow_neighbourhood(*, user: Any, neighbourhood: Neighbourhood) -> Follow:
     """Follow a neighbourhood's alerts; following it again changes nothing."""
     _signed_in(user)
-    with transaction.atomic():
-        follow = Follow.objects.filter(user=user, neighbourhood=neighbourhood).first()
-        if follow is not None:
-            return follow
-        _refuse_too_many(user)
-        return Follow.objects.create(user=user, neighbourhood=neighbourhood)
+    follow = Follow.objects.filter(user=user, neighbourhood=neighbourhood).first()
+    if follow is not None:
+        return follow
+    _refuse_too_many(user)
+    try:
+        with transaction.atomic():
+            return Follow.objects.create(user=user, neighbourhood=neighbourhood)
+    except IntegrityError:
+        # The same person's second click, a moment earlier: that follow is the answer.
+        return Follow.objects.get(user=user, neighbourhood=neighbourhood)
 
 
 def follow_area(
-    *, user: Any, latitude: float, longitude: float, radius_metres: int, label: str = ""
+    *,
+    user: Any,
+    latitude: float | None,
+    longitude: float | None,
+    radius_metres: int | None,
+    label: str = "",
 ) -> Follow:
     """Follow a circle around a point (a home, a school): alerts that reach it."""
     _signed_in(user)
+    if latitude is None or longitude is None:
+        raise DomainError(
+            _("Choose the place on the map, or give its latitude and longitude."),
+            field="latitude" if latitude is None else "longitude",
+        )
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise DomainError(_("That is not a place on Earth."), field="latitude")
-    if not 100 <= radius_metres <= 5000:
+    if radius_metres is None or not 100 <= radius_metres <= 5000:
         raise DomainError(_("Give a radius between 100 and 5,000 metres."), field="radius_metres")
     label = clean_text(label, field="label", label=_("a name"), max_length=60)
     with transaction.atomic():
@@ -412,6 +426,17 @@ def update_preferences(*, user: Any, **changes: Any) -> Preferences:
         if "quiet_hours_start" in changes or "quiet_hours_end" in changes:
             start = changes.get("quiet_hours_start", preferences.quiet_hours_start)
             end = changes.get("quiet_hours_end", preferences.quiet_hours_end)
+            for name, value in (("quiet_hours_start", start), ("quiet_hours_end", end)):
+                if value is not None and (
+                    not isinstance(value, datetime.time) or value.tzinfo is not None
+                ):
+                    raise DomainError(
+                        _(
+                            "Give a time of day such as 22:00, without a time zone: quiet "
+                            "hours follow the site's time zone."
+                        ),
+                        field=name,
+                    )
             if (start is None) != (end is None):
                 raise DomainError(
                     _("Give both ends of your quiet hours, or neither."),
@@ -429,7 +454,21 @@ def update_preferences(*, user: Any, **changes: Any) -> Preferences:
             raise DomainError(_("Give a mobile number for text messages."), field="phone_number")
         if preferences.webhook_enabled and not preferences.webhook_url:
             raise DomainError(_("Give the webhook's address."), field="webhook_url")
-        preferences.save()
+        preferences.save(
+            update_fields=[
+                "email_enabled",
+                "sms_enabled",
+                "phone_number",
+                "webhook_enabled",
+                "webhook_url",
+                "webhook_secret",
+                "minimum_severity",
+                "quiet_hours_start",
+                "quiet_hours_end",
+                "daily_digest",
+                "updated_at",
+            ]
+        )
     return preferences
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -88,7 +89,7 @@ def _neighbourhoods(force: Force, codes: list[str]) -> list[Neighbourhood]:
 def _police_account(user_id: int, *, field: str) -> Any:
     user = get_user_model().objects.select_related("officer_profile").filter(pk=user_id).first()
     if user is None:
-        raise DomainError("There is no such account.", field=field, code="unknown")
+        raise DomainError(_("There is no such account."), field=field, code="unknown")
     return user
 
 
@@ -285,7 +286,7 @@ def log_engagement(
 def list_follow_ups(request: HttpRequest, filters: Query[FollowUpQuery]) -> Any:
     """Follow-ups: yours, your team's or the force's (police), overdue first."""
     if filters.scope not in selectors.SCOPES:
-        raise DomainError("Choose mine, team or force.", field="scope")
+        raise DomainError(_("Choose mine, team or force."), field="scope")
     return selectors.follow_ups_for(
         request.auth, scope=filters.scope, include_done=filters.include_done
     )

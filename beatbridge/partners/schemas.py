@@ -192,6 +192,17 @@ class ReferralResponseIn(Schema):
     response: str = ""
 
 
+class SharedFollowUpOut(Schema):
+    """A follow-up as the organisation's contacts see it: what, by when, whether done;
+    not which officer owns it nor the police's own account of the outcome."""
+
+    id: int
+    description: str
+    due_on: datetime.date
+    is_overdue: bool
+    done_at: datetime.datetime | None
+
+
 class SharedEngagementOut(Schema):
     """An engagement as the organisation's contacts see it: no internal note."""
 
@@ -202,7 +213,7 @@ class SharedEngagementOut(Schema):
     topics: list[str]
     summary: str
     concerns: list[str]
-    follow_ups: list[EngagementFollowUpOut]
+    follow_ups: list[SharedFollowUpOut]
 
     @staticmethod
     def resolve_concerns(obj: object) -> list[str]:

@@ -301,7 +301,7 @@ def portal_engagements(user: Any) -> QuerySet[Engagement]:
 
 
 def portal_events(user: Any) -> Any:
-    """Events the person's organisations co-organise, soonest first."""
+    """Events the person's organisations co-organise, latest first."""
     from beatbridge.voice.selectors.events import events_co_organised_by
 
     return events_co_organised_by(_require_contact(user))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from beatbridge.accounts.permissions import is_administrator
 from beatbridge.audit.services import record as audit
 from beatbridge.partners import selectors, services
 from beatbridge.partners.forms import (
@@ -32,7 +33,11 @@ from beatbridge.partners.forms import (
     ReferralResponseForm,
 )
 from beatbridge.partners.models import Organisation
-from beatbridge.partners.permissions import can_use_partner_pages, force_of
+from beatbridge.partners.permissions import (
+    can_see_force_follow_ups,
+    can_use_partner_pages,
+    force_of,
+)
 from beatbridge.places.models import Force, Neighbourhood
 from beatbridge.web.csv_export import csv_response
 from beatbridge.web.views import domain_errors_as_http
@@ -337,13 +342,24 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "scope": scope,
-        "scopes": [(value, str(SCOPE_LABELS[value])) for value in selectors.SCOPES],
+        "scopes": [
+            (value, str(SCOPE_LABELS[value]))
+            for value in selectors.SCOPES
+            if value != selectors.FORCE or _sees_force_follow_ups(request.user)
+        ],
         "include_done": include_done,
         "today": timezone.localdate(),
         "due_soon": selectors.due_soon_limit(),
         "complete_form": CompleteForm(),
     }
     return render(request, "partners/follow_ups.html", context)
+
+
+def _sees_force_follow_ups(user: Any) -> bool:
+    force_id = force_of(user)
+    return is_administrator(user) or (
+        force_id is not None and can_see_force_follow_ups(user, force_id)
+    )
 
 
 @require_POST

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
+import shapely
 from django.core.cache import cache
 from django.db.models import Case, QuerySet, Value, When
 from shapely.geometry import shape
@@ -134,9 +136,21 @@ def neighbourhoods_meeting_circle(
     latitude: float, longitude: float, radius_metres: float
 ) -> list[Neighbourhood]:
     """The neighbourhoods a circle on the ground reaches into (or lies within)."""
+    # Only those whose boxes the circle's box touches are measured: the spatial index holds
+    # every boundary's box, so a country's thousands of neighbourhoods are not all read.
+    reach = radius_metres / 111_320
+    box = shapely.box(
+        longitude - reach / max(math.cos(math.radians(latitude)), 0.01),
+        latitude - reach,
+        longitude + reach / max(math.cos(math.radians(latitude)), 0.01),
+        latitude + reach,
+    )
+    candidates = boundary_index().ids_intersecting(box)
     return [
         neighbourhood
-        for neighbourhood in Neighbourhood.objects.only("pk", "boundary", "force_id", "name")
+        for neighbourhood in Neighbourhood.objects.filter(pk__in=candidates).only(
+            "pk", "boundary", "force_id", "name"
+        )
         if distances_to_boundary(neighbourhood.boundary, [latitude], [longitude])[0]
         <= radius_metres
     ]

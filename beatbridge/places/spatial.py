@@ -113,6 +113,10 @@ class BoundaryIndex:
         """The indexed force id, code and name of a neighbourhood; None if not indexed."""
         return self._refs.get(neighbourhood_id)
 
+    def ids_intersecting(self, geometry: shapely.Geometry) -> list[int]:
+        """The ids of the neighbourhoods whose boundaries' boxes meet ``geometry``'s box."""
+        return sorted(self.ids[self.tree.query(geometry)].tolist())
+
     def locate(self, latitude: float, longitude: float) -> int | None:
         """The id of the neighbourhood covering the point; the lowest id on a shared border."""
         grid = self._grid

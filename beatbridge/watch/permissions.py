@@ -58,7 +58,12 @@ def can_see_scheme(user: Any, scheme: Scheme, membership: Membership | None) -> 
     """A running scheme is public; otherwise its proposer, its people and the team."""
     if scheme.status in PUBLIC_STATUSES:
         return True
-    if is_signed_in(user) and (scheme.proposed_by_id == user.pk or membership is not None):
+    # Members and those asking to join, not people who left or were declined.
+    belongs = membership is not None and membership.status in (
+        MembershipStatus.REQUESTED,
+        MembershipStatus.APPROVED,
+    )
+    if is_signed_in(user) and (scheme.proposed_by_id == user.pk or belongs):
         return True
     return is_team(user, scheme.neighbourhood)
 

@@ -250,6 +250,16 @@ def decide_scheme(*, by: Any, scheme: Scheme, approve: bool, note: str = "") -> 
             raise Conflict(
                 _("This scheme has already been decided."), field=None, code="already_decided"
             )
+        proposer_waiting = Membership.objects.filter(
+            scheme=scheme, user_id=scheme.proposed_by_id, status=MembershipStatus.REQUESTED
+        ).exists()
+        if approve and not proposer_waiting:
+            # Approved, it would run with nobody to coordinate it.
+            raise Conflict(
+                _("The proposer has withdrawn: there is nobody to coordinate this scheme."),
+                field=None,
+                code="proposer_withdrew",
+            )
         now = timezone.now()
         scheme.status = wanted
         scheme.decided_by = by

@@ -24,6 +24,7 @@ class SchemeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Scheme
+        skip_postgeneration_save = True
 
     neighbourhood = factory.SubFactory(NeighbourhoodFactory)
     name = factory.Sequence(lambda n: f"Street watch {n}")
@@ -31,6 +32,16 @@ class SchemeFactory(factory.django.DjangoModelFactory):
     streets = factory.LazyFunction(lambda: ["Elm Road"])
     status = SchemeStatus.ACTIVE
     proposed_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def proposer_waits(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A proposal has its proposer's request to coordinate it, as propose_scheme makes."""
+        if create and self.status == SchemeStatus.PROPOSED:
+            Membership.objects.get_or_create(
+                scheme=self,
+                user=self.proposed_by,
+                defaults={"role": MemberRole.COORDINATOR, "status": MembershipStatus.REQUESTED},
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
