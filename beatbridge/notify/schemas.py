@@ -134,7 +134,10 @@ class FiguresOut(Schema):
     recipients: int
     read: int
     total: int
-    in_progress: bool = Field(description="Some deliveries are still queued or sending.")
+    in_progress: bool = Field(
+        description="The alert is still being fanned out, or some deliveries are still "
+        "queued or sending."
+    )
     counts: dict[str, dict[str, int]] = Field(
         description="Deliveries per channel, then per status; zero counts included."
     )

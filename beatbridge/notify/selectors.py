@@ -163,11 +163,13 @@ class DeliveryFigures:
     total: int
     recipients: int
     read: int
+    # False until every recipient's rows exist: before that the counts are not whole.
+    fanned_out: bool = True
     failures: list[FailureReason] = field(default_factory=list)
 
     @property
     def in_progress(self) -> bool:
-        return any(self.status_totals[status] for status in IN_PROGRESS)
+        return not self.fanned_out or any(self.status_totals[s] for s in IN_PROGRESS)
 
     @property
     def rows(self) -> list[tuple[str, str, list[int], int]]:
@@ -241,6 +243,7 @@ def delivery_figures(alert: Alert) -> DeliveryFigures:
         total=sum(status_totals.values()),
         recipients=alert.recipient_count,
         read=counts[Channel.INBOX][DeliveryStatus.READ],
+        fanned_out=alert.fanned_out_at is not None,
         failures=[
             FailureReason(channel, status, reason or _("no reason given"), n)
             for channel, status, reason, n in reasons

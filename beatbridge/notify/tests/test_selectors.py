@@ -114,3 +114,12 @@ def test_an_officer_may_alert_only_their_teams_neighbourhoods(force, fremont, fr
     TeamAssignmentFactory(officer__force=force)
     assert selectors.neighbourhoods_user_may_alert(fremont_officer) == [fremont]
     assert not selectors.may_send_alerts(UserFactory())
+
+
+def test_figures_are_in_progress_until_the_fan_out_has_written_every_row(fremont):
+    """Right after sending, no row exists yet: the figures must not look finished."""
+    alert = AlertFactory(neighbourhoods=[fremont], fanned_out_at=None)
+    assert selectors.delivery_figures(alert).in_progress
+    alert.fanned_out_at = timezone.now()
+    AlertDeliveryFactory(alert=alert, channel=Channel.INBOX, status=DeliveryStatus.DELIVERED)
+    assert not selectors.delivery_figures(alert).in_progress
