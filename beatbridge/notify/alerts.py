@@ -224,23 +224,44 @@ def _unsubscribe_headers(user_id: int) -> tuple[str, dict[str, str]]:
     }
 
 
-def _email(row: AlertDelivery, address: str) -> EmailMessage:
-    alert = row.alert
-    unsubscribe, headers = _unsubscribe_headers(row.recipient_id)
-    with translation.override(row.language or settings.LANGUAGE_CODE):
+# Where each reader's own unsubscribe link goes in a text rendered once for many readers.
+_UNSUBSCRIBE_HOLE = "\x00unsubscribe\x00"
+
+
+def _email_texts(alert: Alert, language: str) -> tuple[str, str]:
+    """The subject and body of an alert's e-mail in one language, with a hole for the
+    reader's unsubscribe link: the same for every reader of that language."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         context = {
             "alert": alert,
-            "title": alert.translated("title", row.language),
-            "message": alert.translated("message", row.language),
-            "translated": alert.has_translation("message", row.language),
+            "title": alert.translated("title", language),
+            "message": alert.translated("message", language),
+            "translated": alert.has_translation("message", language),
             "link": _alert_link(alert),
             "preferences": settings.SITE_URL + reverse("notify:preferences"),
-            "unsubscribe": unsubscribe,
+            "unsubscribe": _UNSUBSCRIBE_HOLE,
             "emergency_number": settings.EMERGENCY_NUMBER,
         }
         subject = render_to_string("notify/email/alert_subject.txt", context)
         body = render_to_string("notify/email/alert.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[address], headers=headers)
+    return " ".join(subject.split()), body
+
+
+def _email(
+    row: AlertDelivery, address: str, texts: dict[tuple[int, str], tuple[str, str]]
+) -> EmailMessage:
+    """One reader's e-mail; ``texts`` keeps each alert and language rendered once a batch."""
+    key = (row.alert_id, row.language)
+    if key not in texts:
+        texts[key] = _email_texts(row.alert, row.language)
+    subject, body = texts[key]
+    unsubscribe, headers = _unsubscribe_headers(row.recipient_id)
+    return EmailMessage(
+        subject=subject,
+        body=body.replace(_UNSUBSCRIBE_HOLE, unsubscribe),
+        to=[address],
+        headers=headers,
+    )
 
 
 def sms_text(alert: Alert, language: str) -> str:
@@ -309,6 +330,7 @@ def _send(rows: Sequence[tuple[AlertDelivery, str]]) -> list[delivery.Outcome]:
     outcomes: list[delivery.Outcome] = []
     connection = None
     gateway = None
+    texts: dict[tuple[int, str], tuple[str, str]] = {}
     try:
         for row, address in rows:
             try:
@@ -316,7 +338,7 @@ def _send(rows: Sequence[tuple[AlertDelivery, str]]) -> list[delivery.Outcome]:
                     if connection is None:
                         connection = get_connection()
                         connection.open()
-                    message = _email(row, address)
+                    message = _email(row, address, texts)
                     message.connection = connection
                     message.send()
                     outcomes.append(delivery.Sent())

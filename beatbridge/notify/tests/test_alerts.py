@@ -15,7 +15,12 @@ from beatbridge.accounts.tests.factories import UserFactory
 from beatbridge.notify import alerts, services, sms
 from beatbridge.notify.alerts import Choices, quiet_until
 from beatbridge.notify.models import Alert, AlertDelivery, Channel, DeliveryStatus
-from beatbridge.notify.tests.factories import AlertFactory, FollowFactory, PreferencesFactory
+from beatbridge.notify.tests.factories import (
+    AlertDeliveryFactory,
+    AlertFactory,
+    FollowFactory,
+    PreferencesFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +449,19 @@ def test_a_failed_digest_is_held_again_not_lost(
     assert mail.outbox == []
     assert digests_at(2026, 6, 11, 8, 10) == 1
     assert len(mail.outbox) == 1
+
+
+def test_each_reader_gets_their_own_unsubscribe_link_from_one_rendering(fremont):
+    """A batch renders an alert once per language; every e-mail still unsubscribes only
+    its own reader."""
+    alert = AlertFactory(neighbourhoods=[fremont])
+    rows = [AlertDeliveryFactory(alert=alert, channel=Channel.EMAIL) for _ in range(3)]
+    alerts.deliver_many([row.pk for row in rows])
+    assert len(mail.outbox) == 3
+    by_address = {message.to[0]: message for message in mail.outbox}
+    for row in rows:
+        message = by_address[row.recipient.email]
+        token = alerts.unsubscribe_token(row.recipient_id)
+        assert token in message.body
+        assert token in message.extra_headers["List-Unsubscribe"]
+        assert "\x00" not in message.body

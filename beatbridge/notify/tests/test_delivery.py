@@ -127,7 +127,7 @@ def test_a_slow_batch_is_not_sent_again_by_a_second_worker(monkeypatch):
     sent: list[str] = []
     real_email = alerts._email
 
-    def slow_email(row, address):
+    def slow_email(row, address, texts):
         sent.append(address)
         if len(sent) == 1:
             # The first message takes longer than the lease; meanwhile cron's
@@ -135,7 +135,7 @@ def test_a_slow_batch_is_not_sent_again_by_a_second_worker(monkeypatch):
             later = timezone.now() + delivery.LEASE + datetime.timedelta(minutes=1)
             with freeze_time(later):
                 alerts.requeue_stale()
-        return real_email(row, address)
+        return real_email(row, address, texts)
 
     monkeypatch.setattr(alerts, "_email", slow_email)
     alerts.deliver_many([first.pk, second.pk])

@@ -665,7 +665,7 @@ def test_reading_replies_marks_them_read_and_is_audited(client, alert, resident,
 
 def test_the_alert_email_is_in_the_readers_language_with_every_link(alert, resident, settings):
     row = AlertDeliveryFactory(alert=alert, recipient=resident, language="es")
-    message = alerts._email(row, "rosa@example.org")
+    message = alerts._email(row, "rosa@example.org", {})
     assert "Robos en Elm Road" in message.subject
     assert settings.EMERGENCY_NUMBER in message.body
     assert reverse("notify:alert", args=[alert.public_id]) in message.body
