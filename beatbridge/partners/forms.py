@@ -233,6 +233,14 @@ class CompleteForm(ServiceForm):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReassignForm(ServiceForm):
+    owner = forms.ModelChoiceField(label=_("Give it to"), queryset=None)
+
+    def __init__(self, data: Any = None, *, owners: Any) -> None:
+        super().__init__(data)
+        self.fields["owner"].queryset = owners
+
+
 class ConcernToReportForm(ServiceForm):
     category = forms.ModelChoiceField(label=_("Report category"), queryset=None)
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None, required=False)

@@ -33,6 +33,9 @@ urlpatterns = [
     path("manage/follow-ups/", views.follow_ups, name="follow_ups"),
     path("manage/follow-ups/export.csv", views.export_follow_ups, name="export_follow_ups"),
     path("manage/follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
+    path(
+        "manage/follow-ups/<int:follow_up_id>/owner/", views.follow_up_owner, name="follow_up_owner"
+    ),
     path("partner/", views.portal, name="portal"),
     path("partner/referrals/<int:referral_id>/", views.portal_referral, name="portal_referral"),
 ]

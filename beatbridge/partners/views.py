@@ -30,6 +30,7 @@ from beatbridge.partners.forms import (
     DirectoryFilterForm,
     EngagementForm,
     OrganisationForm,
+    ReassignForm,
     ReferralResponseForm,
 )
 from beatbridge.partners.models import Organisation
@@ -339,6 +340,13 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     include_done = request.GET.get("done") == "1"
     items = selectors.follow_ups_for(request.user, scope=scope, include_done=include_done)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Who each follow-up may be given to: the police of its force (one query a force).
+    owners: dict[int, list[Any]] = {}
+    for item in page.object_list:
+        force_id = item.engagement.organisation.force_id
+        if force_id not in owners:
+            owners[force_id] = list(selectors.police_of_force(force_id))
+        item.possible_owners = owners[force_id]
     context = {
         "page": page,
         "scope": scope,
@@ -374,6 +382,28 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     else:
         errors = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join(errors))
+    return _back_to_follow_ups(request)
+
+
+@require_POST
+@_staff_page
+def follow_up_owner(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """Give an open follow-up to someone else of the force's police."""
+    follow_up = selectors.get_follow_up_for_staff(request.user, follow_up_id)
+    form = ReassignForm(
+        request.POST, owners=selectors.police_of_force(follow_up.engagement.organisation.force_id)
+    )
+    if form.is_valid() and form.call_service(
+        services.reassign_follow_up, follow_up=follow_up, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("The follow-up is someone else's now."))
+    else:
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(errors))
+    return _back_to_follow_ups(request)
+
+
+def _back_to_follow_ups(request: HttpRequest) -> HttpResponse:
     scope = request.POST.get("scope", "")
     return redirect(
         reverse("partners:follow_ups")

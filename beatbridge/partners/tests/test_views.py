@@ -372,3 +372,32 @@ def test_event_co_organiser_of_another_force_is_refused(fremont, fremont_officer
     with pytest.raises(DomainError) as error:
         create_event(by=fremont_officer, neighbourhoods=[fremont], details=details)
     assert error.value.field == "co_organisers"
+
+
+def test_a_follow_up_is_given_to_someone_else_of_the_force(
+    client, liaison, supervisor, other_force_officer, contact, school
+):
+    follow_up = FollowUpFactory(engagement=EngagementFactory(organisation=school, officer=liaison))
+    url = reverse("partners:follow_up_owner", args=[follow_up.pk])
+    client.force_login(liaison)
+    page = client.get(reverse("partners:follow_ups")).content.decode()
+    assert f'action="{url}"' in page
+    # Only the force's police are offered, and only they are accepted.
+    assert str(supervisor) in page and str(other_force_officer) not in page
+    client.post(url, {"owner": other_force_officer.pk})
+    client.post(url, {"owner": "not a number"})
+    assert FollowUp.objects.get(pk=follow_up.pk).owner == liaison
+    client.post(url, {"owner": supervisor.pk})
+    assert FollowUp.objects.get(pk=follow_up.pk).owner == supervisor
+    assert AuditEntry.objects.filter(action="follow_up.reassigned", actor=liaison).exists()
+
+
+@pytest.mark.parametrize("who", ["resident", "contact", "other_force_officer"])
+def test_nobody_else_gives_a_follow_up_away(client, request, who, liaison, supervisor, school):
+    follow_up = FollowUpFactory(engagement=EngagementFactory(organisation=school, officer=liaison))
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(
+        reverse("partners:follow_up_owner", args=[follow_up.pk]), {"owner": supervisor.pk}
+    )
+    assert response.status_code in (403, 404)
+    assert FollowUp.objects.get(pk=follow_up.pk).owner == liaison
