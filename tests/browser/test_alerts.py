@@ -17,7 +17,7 @@ from beatbridge.notify import services, sms
 from beatbridge.notify.models import Alert, AlertDelivery, Channel, DeliveryStatus, Severity
 from beatbridge.places.models import Neighbourhood
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,20 +26,6 @@ TITLE = "Gas leak on Fremont Avenue"
 MESSAGE = "Fremont Avenue N is closed between N 34th and N 36th Street. Keep away."
 SPANISH_TITLE = "Fuga de gas en Fremont Avenue"
 SPANISH_MESSAGE = "Fremont Avenue N está cerrada entre N 34th y N 36th Street. Manténgase lejos."
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
-
-
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _figures(page: Page) -> dict[str, dict[str, int]]:
@@ -91,13 +77,13 @@ def test_an_officer_sends_an_urgent_alert_that_every_follower_receives_once(
     followers = _followers_of(fremont)
     mail.outbox.clear()
 
-    _sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER], DEMO_PASSWORD)
+    sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER], DEMO_PASSWORD)
     page.get_by_role("link", name="Send alerts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerts sent")
-    _assert_accessible(page, "alerts sent")
+    assert_accessible(page, "alerts sent")
     page.locator("main").get_by_role("link", name="Send an alert").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Send an alert")
-    _assert_accessible(page, "the alert form")
+    assert_accessible(page, "the alert form")
 
     page.get_by_label("How serious").select_option(Severity.URGENT)
     page.get_by_label("Category").select_option(label="Public safety incident")
@@ -119,7 +105,7 @@ def test_an_officer_sends_an_urgent_alert_that_every_follower_receives_once(
     assert figures["Text message"]["Sent"] == 2
     assert sum(figures["Webhook"].values()) == 0
     page.reload()  # without the flash message, whose layout is checked elsewhere
-    _assert_accessible(page, "the alert's figures")
+    assert_accessible(page, "the alert's figures")
 
     alert = Alert.objects.get(title=TITLE)
     assert alert.severity == Severity.URGENT
@@ -152,15 +138,15 @@ def test_an_officer_sends_an_urgent_alert_that_every_follower_receives_once(
     follower_context.set_default_timeout(10_000)
     try:
         follower_page = follower_context.new_page()
-        _sign_in(follower_page, followers["Dana"].email, FOLLOWER_PASSWORD)
+        sign_in(follower_page, followers["Dana"].email, FOLLOWER_PASSWORD)
         follower_page.get_by_role("link", name="Alerts 1 unread").click()
         expect(follower_page.get_by_role("heading", level=1)).to_have_text("Your alerts")
         expect(follower_page.locator(".lead")).to_have_text("1 unread alert.")
-        _assert_accessible(follower_page, "the inbox, unread")
+        assert_accessible(follower_page, "the inbox, unread")
         follower_page.get_by_role("link", name=TITLE).click()
         expect(follower_page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(follower_page.locator("main")).to_contain_text(MESSAGE)
-        _assert_accessible(follower_page, "an alert")
+        assert_accessible(follower_page, "an alert")
         expect(follower_page.get_by_role("link", name="Alerts", exact=True)).to_be_visible()
     finally:
         follower_context.close()

@@ -13,15 +13,9 @@ from beatbridge.places.models import Neighbourhood
 from beatbridge.voice.models import Registration, RegistrationStatus
 from beatbridge.voice.tests.factories_events import EventFactory
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
 
 
 def test_a_resident_registers_by_email_and_cancels_through_the_link(page: Page):
@@ -30,11 +24,11 @@ def test_a_resident_registers_by_email_and_cancels_through_the_link(page: Page):
     mail.outbox.clear()
 
     page.goto(f"/forces/{fremont.force.slug}/{fremont.code}/events/")
-    _assert_accessible(page, "a neighbourhood's events")
+    assert_accessible(page, "a neighbourhood's events")
     page.get_by_role("link", name="Troll Park clean-up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Troll Park clean-up")
     expect(page.get_by_text("10 places left.")).to_be_visible()
-    _assert_accessible(page, "an event")
+    assert_accessible(page, "an event")
 
     page.get_by_label("Your e-mail address").fill("neighbour@example.org")
     page.get_by_label("Your name (optional)").fill("Jo")
@@ -47,7 +41,7 @@ def test_a_resident_registers_by_email_and_cancels_through_the_link(page: Page):
     path = re.search(r"/registrations/[\w-]+/", confirmation.body).group(0)
     page.goto(path)
     expect(page.get_by_text("Coming")).to_be_visible()
-    _assert_accessible(page, "a registration")
+    assert_accessible(page, "a registration")
 
     page.get_by_role("button", name="Cancel my registration").click()
     expect(page.get_by_role("status")).to_contain_text("Your registration is cancelled.")

@@ -10,27 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from beatbridge.accounts.models import TeamRole, User
-from beatbridge.demo.services import DEMO_OFFICER_SIGN_INS, DEMO_PASSWORD, DEMO_RESIDENTS
+from beatbridge.demo.services import DEMO_OFFICER_SIGN_INS, DEMO_RESIDENTS
 from beatbridge.places.models import Neighbourhood
 from beatbridge.voice.models import ActionItem, Meeting, MeetingKind, Registration
 from beatbridge.voice.services import meetings as services
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
 
 
 def _meeting(title: str, starts_at: datetime.datetime) -> Meeting:
@@ -63,13 +50,13 @@ def _meeting(title: str, starts_at: datetime.datetime) -> Meeting:
 def test_a_resident_registers_for_a_meeting_and_asks_a_question(page: Page):
     meeting = _meeting("Fremont beat meeting", timezone.now() + datetime.timedelta(days=7))
     resident_email = DEMO_RESIDENTS[0][0]
-    _sign_in(page, resident_email)
+    sign_in(page, resident_email)
 
     page.goto("/forces/seattle/fremont/meetings/")
-    _assert_accessible(page, "a neighbourhood's meetings")
+    assert_accessible(page, "a neighbourhood's meetings")
     page.get_by_role("link", name="Fremont beat meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fremont beat meeting")
-    _assert_accessible(page, "a meeting")
+    assert_accessible(page, "a meeting")
 
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("status")).to_contain_text("You are registered")
@@ -81,17 +68,17 @@ def test_a_resident_registers_for_a_meeting_and_asks_a_question(page: Page):
     page.get_by_role("button", name="Support this question").click()
     expect(page.locator("#questions")).to_contain_text("1 person supports this")
     page.reload()
-    _assert_accessible(page, "a meeting with a question")
+    assert_accessible(page, "a meeting with a question")
 
 
 def test_the_team_records_minutes_and_an_action_item(page: Page):
     meeting = _meeting("Last month's meeting", timezone.now() - datetime.timedelta(days=3))
-    _sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER])
+    sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER])
 
     page.goto("/manage/forces/seattle/fremont/meetings/")
-    _assert_accessible(page, "the team's meetings")
+    assert_accessible(page, "the team's meetings")
     page.get_by_role("link", name="Last month's meeting").click()
-    _assert_accessible(page, "managing a meeting")
+    assert_accessible(page, "managing a meeting")
 
     page.get_by_label("What was raised").fill("Speeding on N 36th St at school time.")
     page.get_by_label("What was decided").fill("A speed survey in May.")
@@ -107,9 +94,9 @@ def test_the_team_records_minutes_and_an_action_item(page: Page):
     expect(page.get_by_role("status")).to_contain_text("The action item was added")
     assert ActionItem.objects.filter(meeting=meeting, owner="Sgt Ruiz with SDOT").exists()
     page.reload()
-    _assert_accessible(page, "a meeting with minutes")
+    assert_accessible(page, "a meeting with minutes")
 
     page.goto(f"/meetings/{meeting.pk}/")
     expect(page.locator("#minutes")).to_contain_text("A speed survey in May.")
     expect(page.locator("#actions")).to_contain_text("Run a speed survey on N 36th St")
-    _assert_accessible(page, "a meeting's public minutes")
+    assert_accessible(page, "a meeting's public minutes")

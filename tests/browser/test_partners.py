@@ -21,7 +21,7 @@ from beatbridge.partners.models import (
     OrganisationKind,
 )
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,6 @@ SUMMARY = "Met the trustees about the evening prayers and the car park."
 CONCERN = "Young men revving cars in the car park after evening prayers."
 FOLLOW_UP = "Ask traffic to patrol N 36th Street after evening prayers"
 OUTCOME = "Traffic patrolled three evenings; the trustees report it is calmer."
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
 
 
 def test_a_liaison_officer_logs_an_engagement_and_completes_its_overdue_follow_up(page: Page):
@@ -49,11 +43,11 @@ def test_a_liaison_officer_logs_an_engagement_and_completes_its_overdue_follow_u
 
     page.get_by_role("link", name="Partners", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Partner organisations")
-    _assert_accessible(page, "the partner directory")
+    assert_accessible(page, "the partner directory")
 
     page.get_by_role("link", name="Add an organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a partner organisation")
-    _assert_accessible(page, "the new organisation form")
+    assert_accessible(page, "the new organisation form")
     page.get_by_label(re.compile(r"^Name:?$")).fill(NAME)
     page.get_by_label(re.compile(r"^Kind:?$")).select_option(label="Faith group")
     page.get_by_role("checkbox", name="Fremont", exact=True).check()
@@ -69,7 +63,7 @@ def test_a_liaison_officer_logs_an_engagement_and_completes_its_overdue_follow_u
 
     page.get_by_role("link", name="Log an engagement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Log an engagement with {NAME}")
-    _assert_accessible(page, "the engagement form")
+    assert_accessible(page, "the engagement form")
     page.get_by_label(re.compile(r"^Kind:?$")).select_option(EngagementKind.MEETING)
     page.get_by_label(re.compile(r"^When:?$")).fill(f"{yesterday.isoformat()}T18:30")
     page.get_by_label(re.compile(r"^Neighbourhood")).select_option(label="Fremont")
@@ -91,7 +85,7 @@ def test_a_liaison_officer_logs_an_engagement_and_completes_its_overdue_follow_u
     expect(engagement_panel).to_contain_text(CONCERN)
     expect(engagement_panel.locator("li").filter(has_text=FOLLOW_UP)).to_contain_text("Overdue")
     page.reload()
-    _assert_accessible(page, "the organisation's history")
+    assert_accessible(page, "the organisation's history")
 
     engagement = Engagement.staff_objects.get(organisation=organisation)
     assert (engagement.officer, engagement.kind) == (liaison, EngagementKind.MEETING)
@@ -111,13 +105,13 @@ def test_a_liaison_officer_logs_an_engagement_and_completes_its_overdue_follow_u
     item = page.locator("article").filter(has_text=FOLLOW_UP)
     expect(item.get_by_role("heading", level=3)).to_have_text(f"Overdue: {FOLLOW_UP}")
     expect(item.get_by_role("link", name=NAME)).to_be_visible()
-    _assert_accessible(page, "the follow-ups")
+    assert_accessible(page, "the follow-ups")
     item.get_by_label("Outcome").fill(OUTCOME)
     item.get_by_role("button", name="Mark done").click()
     expect(page.get_by_role("status")).to_contain_text("The follow-up is done.")
     expect(page.locator("article").filter(has_text=FOLLOW_UP)).to_have_count(0)
     page.reload()
-    _assert_accessible(page, "the follow-ups, one done")
+    assert_accessible(page, "the follow-ups, one done")
 
     follow_up.refresh_from_db()
     assert follow_up.done_at is not None

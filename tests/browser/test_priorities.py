@@ -14,31 +14,18 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from beatbridge.accounts.models import TeamRole
-from beatbridge.demo.services import DEMO_OFFICER_SIGN_INS, DEMO_PASSWORD
+from beatbridge.demo.services import DEMO_OFFICER_SIGN_INS
 from beatbridge.places.models import Neighbourhood
 from beatbridge.voice.models import Cycle, Priority, PriorityStatus
 from beatbridge.voice.selectors.priorities import current_cycle
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
 PROPOSER = "resident@beatbridge.invalid"
 VOTER = "karen.olsen@beatbridge.invalid"
 PROBLEM = "Speeding on Fremont Ave by the school at 8am"
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _sign_out(page: Page) -> None:
@@ -87,10 +74,10 @@ def test_residents_propose_and_vote_and_the_team_reports_what_it_did(page: Page)
     priorities_url = "/forces/seattle/fremont/priorities/"
 
     # A resident declares residency and proposes a priority.
-    _sign_in(page, PROPOSER)
+    sign_in(page, PROPOSER)
     page.goto(priorities_url)
     page.get_by_role("link", name="Say where you live or work").click()
-    _assert_accessible(page, "the residency page")
+    assert_accessible(page, "the residency page")
     page.get_by_role("button", name="I live or work in Fremont").click()
     expect(page.get_by_role("status")).to_contain_text("you are down as living or working")
     page.get_by_label("The problem").fill(PROBLEM)
@@ -98,13 +85,13 @@ def test_residents_propose_and_vote_and_the_team_reports_what_it_did(page: Page)
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_role("status")).to_contain_text("your proposal is now a candidate")
     page.reload()
-    _assert_accessible(page, "the priorities page while proposing")
+    assert_accessible(page, "the priorities page while proposing")
     _sign_out(page)
 
     # Voting opens: another resident declares residency and votes.
     _move_to(cycle, "voting")
     priority = Priority.objects.get(cycle=cycle, title=PROBLEM)
-    _sign_in(page, VOTER)
+    sign_in(page, VOTER)
     page.goto(priorities_url)
     page.get_by_role("link", name="Say where you live or work").click()
     page.get_by_role("button", name="I live or work in Fremont").click()
@@ -112,18 +99,18 @@ def test_residents_propose_and_vote_and_the_team_reports_what_it_did(page: Page)
     candidate.get_by_role("button", name="Vote for this").click()
     expect(page.get_by_role("status")).to_contain_text("Your vote is counted.")
     expect(page.locator(f"#priority-{priority.pk}")).to_contain_text("You voted for this.")
-    _assert_accessible(page, "the priorities page while voting")
+    assert_accessible(page, "the priorities page while voting")
     _sign_out(page)
 
     # Voting closes: the team adopts the priority, posts progress and closes it.
     _move_to(cycle, "deciding")
-    _sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER])
+    sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER])
     page.goto(priorities_url)
     expect(page.locator(f"#priority-{priority.pk}")).to_contain_text("1 online, 0 at meetings")
     page.get_by_role("link", name="Manage priorities").click()
-    _assert_accessible(page, "the team's cycles")
+    assert_accessible(page, "the team's cycles")
     page.locator("main table").get_by_role("link", name=cycle.title).click()
-    _assert_accessible(page, "the team's cycle page")
+    assert_accessible(page, "the team's cycle page")
     page.locator("main table").get_by_role("link", name=PROBLEM).click()
     due = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     page.get_by_label("What the team will do").fill("Speed checks at 8am twice a week.")
@@ -137,7 +124,7 @@ def test_residents_propose_and_vote_and_the_team_reports_what_it_did(page: Page)
     page.get_by_role("button", name="Publish the update").click()
     expect(page.get_by_role("status")).to_contain_text("The update is published.")
     page.reload()
-    _assert_accessible(page, "the team's priority page")
+    assert_accessible(page, "the team's priority page")
     page.get_by_role("radio", name="Delivered", exact=True).check()
     outcome = "Average speeds at 8am fell from 31 to 22 mph; the school crossing has a warden."
     page.get_by_role("textbox", name="What was done and what changed").fill(outcome)
@@ -152,7 +139,7 @@ def test_residents_propose_and_vote_and_the_team_reports_what_it_did(page: Page)
     expect(account).to_contain_text("Speed checks at 8am twice a week.")
     expect(account).to_contain_text("Four checks so far")
     expect(account).to_contain_text(outcome)
-    _assert_accessible(page, "you said, we did")
+    assert_accessible(page, "you said, we did")
 
     priority.refresh_from_db()
     assert priority.status == PriorityStatus.DELIVERED

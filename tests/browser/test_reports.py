@@ -15,7 +15,7 @@ from beatbridge.reports import services
 from beatbridge.reports.models import Category, Report, ReportKind, UpdateKind
 from beatbridge.reports.tests.factories import CategoryFactory
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,6 @@ def _category() -> Category:
     return CategoryFactory(
         force=fremont.force, code="browser-test-light", name=CATEGORY_NAME, group="Streets"
     )
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
 
 
 def _choose_category(page: Page) -> None:
@@ -67,7 +61,7 @@ def test_a_resident_files_a_report_with_a_pin_and_finds_it_in_their_reports(page
     page.get_by_role("link", name="Report a concern").click()
     expect(page.locator(".emergency-first")).to_contain_text("In an emergency, call 911 now.")
     _choose_category(page)
-    _assert_accessible(page, "the concern form")
+    assert_accessible(page, "the concern form")
 
     page.get_by_label("What is happening?").fill(
         "The street light by the bus stop has been out for a week; the corner is dark."
@@ -84,15 +78,15 @@ def test_a_resident_files_a_report_with_a_pin_and_finds_it_in_their_reports(page
     report = Report.staff_objects.get(reporter__email=email)
     expect(page.locator(".reference")).to_contain_text(report.reference)
     expect(page.locator("main")).not_to_contain_text("Your follow-up code")
-    _assert_accessible(page, "the confirmation")
+    assert_accessible(page, "the confirmation")
 
     page.locator("main").get_by_role("link", name="your reports", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/my-reports/{report.reference}/$"))
-    _assert_accessible(page, "your report")
+    assert_accessible(page, "your report")
     page.locator("main").get_by_role("link", name="Your reports", exact=True).click()
     expect(page.locator("main")).to_contain_text(CATEGORY_NAME)
     expect(page.locator("main")).to_contain_text("New")
-    _assert_accessible(page, "your reports")
+    assert_accessible(page, "your reports")
     assert report.neighbourhood == fremont
     assert report.latitude == pytest.approx(fremont.centre_latitude, abs=1e-6)
 
@@ -105,7 +99,7 @@ def test_an_anonymous_tip_is_followed_up_with_its_code(page: Page):
     page.get_by_role("link", name="Send a tip").click()
     expect(page.locator("main")).to_contain_text("This tip is anonymous.")
     _choose_category(page)
-    _assert_accessible(page, "the tip form")
+    assert_accessible(page, "the tip form")
     page.get_by_label("What is happening?").fill(
         "Packages are handed over at the corner every evening around 8 pm."
     )
@@ -116,7 +110,7 @@ def test_an_anonymous_tip_is_followed_up_with_its_code(page: Page):
     code = page.locator(".code strong").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code)
     assert code not in page.url
-    _assert_accessible(page, "the tip's confirmation")
+    assert_accessible(page, "the tip's confirmation")
 
     tip = Report.staff_objects.get(kind=ReportKind.TIP)
     assert tip.reporter is None and tip.neighbourhood == _fremont()
@@ -126,14 +120,14 @@ def test_an_anonymous_tip_is_followed_up_with_its_code(page: Page):
 
     page.get_by_role("link", name="Follow up", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Follow up a tip or report")
-    _assert_accessible(page, "the follow-up form")
+    assert_accessible(page, "the follow-up form")
     page.get_by_label("Your follow-up code").fill(code.lower())
     page.get_by_role("button", name="Open").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Report {tip.reference}")
     expect(page.locator("main")).to_contain_text("Officers will walk past in the evenings.")
     assert code not in page.url and code.lower() not in page.url
-    _assert_accessible(page, "the tip followed up")
+    assert_accessible(page, "the tip followed up")
 
     page.get_by_label("What would you like to add?").fill("It happened again on Friday at 8 pm.")
     page.get_by_role("button", name="Send").click()
@@ -155,11 +149,11 @@ def test_the_public_list_and_start_page_are_accessible(page: Page):
     ).report
 
     page.goto("/report/?force=seattle&neighbourhood=fremont")
-    _assert_accessible(page, "the start page")
+    assert_accessible(page, "the start page")
     page.goto("/forces/seattle/fremont/reports/")
     expect(page.locator("main")).to_contain_text(report.reference)
     expect(page.locator("[data-report-map]")).to_be_visible()
-    _assert_accessible(page, "the public list")
+    assert_accessible(page, "the public list")
     page.get_by_role("link", name=CATEGORY_NAME).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CATEGORY_NAME)
-    _assert_accessible(page, "a public report")
+    assert_accessible(page, "a public report")

@@ -14,7 +14,7 @@ from beatbridge.reports import services
 from beatbridge.reports.models import Report, Source, Status
 from beatbridge.reports.tests.factories import CategoryFactory
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,6 @@ def _a_report_in_fremont() -> Report:
     ).report
 
 
-def _assert_accessible(page: Page, what: str) -> None:
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
-
-
 def test_an_officer_acknowledges_answers_and_resolves_a_report(page: Page):
     report = _a_report_in_fremont()
 
@@ -47,17 +42,17 @@ def test_an_officer_acknowledges_answers_and_resolves_a_report(page: Page):
     page.locator("main").get_by_role("button", name="Sign in").click()
 
     page.get_by_role("link", name="Triage").click()
-    _assert_accessible(page, "the triage home")
+    assert_accessible(page, "the triage home")
     page.locator("main").get_by_role("link", name="Fremont", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox: Fremont")
     page.wait_for_load_state("networkidle")
-    _assert_accessible(page, "the inbox")
+    assert_accessible(page, "the inbox")
 
     page.get_by_role("link", name=report.reference).click()
     expect(page).to_have_url(re.compile(rf"/triage/reports/{report.reference}/$"))
     expect(page.locator("main")).to_contain_text("sam@example.org")
     page.wait_for_load_state("networkidle")
-    _assert_accessible(page, "a report")
+    assert_accessible(page, "a report")
 
     page.get_by_label("Message to the reporter (optional)").fill("Thank you, we are on it.")
     page.get_by_role("button", name="Acknowledge").click()
@@ -74,10 +69,10 @@ def test_an_officer_acknowledges_answers_and_resolves_a_report(page: Page):
     expect(page.locator(".lead")).to_contain_text("Resolved")
     # Reloaded without the flash message: the layout's message list is checked elsewhere.
     page.reload()
-    _assert_accessible(page, "a resolved report")
+    assert_accessible(page, "a resolved report")
 
     page.goto("/triage/guardrail/")
-    _assert_accessible(page, "the guardrail figures")
+    assert_accessible(page, "the guardrail figures")
 
     report.refresh_from_db()
     assert report.status == Status.RESOLVED

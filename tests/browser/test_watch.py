@@ -16,25 +16,11 @@ from beatbridge.places.models import Neighbourhood
 from beatbridge.watch.models import MemberRole, Membership, MembershipStatus, RotaSignup
 from beatbridge.watch.tests.factories import MembershipFactory, RotaSlotFactory, SchemeFactory
 
-from .axe import describe_violations, serious_accessibility_violations
+from .journey import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
 COORDINATOR_PASSWORD = "coordinator-walks-the-beat"
-
-
-def _assert_accessible(page: Page, what: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = serious_accessibility_violations(page)
-    assert not violations, f"axe, {what}:\n{describe_violations(violations)}"
-
-
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
@@ -56,11 +42,11 @@ def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
     resident = User.objects.get(email=resident_email)
 
     # The resident follows the neighbourhood's alerts from its page.
-    _sign_in(page, resident_email, DEMO_PASSWORD)
+    sign_in(page, resident_email, DEMO_PASSWORD)
     page.goto(f"/forces/{fremont.force.slug}/{fremont.code}/")
     stay_informed = page.locator("#stay-informed")
     expect(stay_informed.get_by_role("heading", name="Alerts from the team")).to_be_visible()
-    _assert_accessible(page, "Fremont's page, signed in")
+    assert_accessible(page, "Fremont's page, signed in")
     stay_informed.get_by_role("button", name="Follow this neighbourhood's alerts").click()
     expect(page.get_by_role("status")).to_contain_text("You follow Fremont")
     expect(
@@ -72,22 +58,22 @@ def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
     page.get_by_role("link", name="Places you follow").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Places you follow")
     expect(page.locator("main").get_by_role("link", name="Fremont", exact=True)).to_be_visible()
-    _assert_accessible(page, "places you follow")
+    assert_accessible(page, "places you follow")
 
     # Then the neighbourhood's watch schemes, and asks to join one.
     page.get_by_role("link", name="Fremont", exact=True).click()
     page.get_by_role("link", name="Neighbourhood watch schemes here").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Neighbourhood watch in Fremont")
-    _assert_accessible(page, "Fremont's watch schemes")
+    assert_accessible(page, "Fremont's watch schemes")
     page.get_by_role("link", name="Troll Avenue watch").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Troll Avenue watch")
     expect(page.locator("main")).to_contain_text("Troll Avenue N")
-    _assert_accessible(page, "a scheme, to join")
+    assert_accessible(page, "a scheme, to join")
     page.get_by_label("A note to the coordinators (optional)").fill("I live at the canal end.")
     page.get_by_role("button", name="Ask to join").click()
     expect(page.get_by_role("status")).to_contain_text("Your request is sent")
     expect(page.get_by_text("You have asked to join.")).to_be_visible()
-    _assert_accessible(page, "a scheme, asked to join")
+    assert_accessible(page, "a scheme, asked to join")
     request = Membership.objects.get(scheme=scheme, user=resident)
     assert (request.status, request.note) == (
         MembershipStatus.REQUESTED,
@@ -99,17 +85,17 @@ def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
     coordinator_context.set_default_timeout(10_000)
     try:
         coordinator_page = coordinator_context.new_page()
-        _sign_in(coordinator_page, coordinator.email, COORDINATOR_PASSWORD)
+        sign_in(coordinator_page, coordinator.email, COORDINATOR_PASSWORD)
         coordinator_page.get_by_role("link", name="Watch schemes").click()
         coordinator_page.get_by_role("link", name="Troll Avenue watch").click()
-        _assert_accessible(coordinator_page, "a scheme, to its coordinator")
+        assert_accessible(coordinator_page, "a scheme, to its coordinator")
         coordinator_page.get_by_role("link", name="Requests to join").click()
         expect(coordinator_page.get_by_role("heading", level=1)).to_have_text(
             "Requests to join Troll Avenue watch"
         )
         waiting = coordinator_page.locator("main li").filter(has_text=resident_name)
         expect(waiting).to_contain_text("I live at the canal end.")
-        _assert_accessible(coordinator_page, "requests to join")
+        assert_accessible(coordinator_page, "requests to join")
         waiting.get_by_role("button", name="Approve").click()
         expect(coordinator_page.get_by_role("status")).to_contain_text("The request is approved.")
         expect(coordinator_page.get_by_text("Nobody is waiting.")).to_be_visible()
@@ -128,7 +114,7 @@ def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
     expect(members).to_contain_text(resident_name)
     patrol = page.locator("#rota li").filter(has_text="Troll Avenue to the canal")
     expect(patrol).to_contain_text("0 of 2 places taken")
-    _assert_accessible(page, "the members' page")
+    assert_accessible(page, "the members' page")
     sign_up = patrol.get_by_role("button", name="Sign up")
     # Several slots, several "Sign up" buttons: each says which slot it is for.
     expect(sign_up).to_have_accessible_description(re.compile("Troll Avenue to the canal"))
@@ -138,7 +124,7 @@ def test_a_resident_follows_fremont_and_joins_a_scheme_with_a_patrol(
     expect(patrol).to_contain_text(f"1 of 2 places taken: {resident_name}")
     expect(patrol.get_by_role("button", name="Take my name off")).to_be_visible()
     page.reload()
-    _assert_accessible(page, "the members' page, signed up")
+    assert_accessible(page, "the members' page, signed up")
     assert list(RotaSignup.objects.filter(slot=slot).values_list("member__user", flat=True)) == [
         resident.pk
     ]
