@@ -9,18 +9,16 @@ followed places an alert touches.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db.models import Max
+from shapely.geometry import shape
 
 from beatbridge.notify.models import Alert, Audience, Follow
-from beatbridge.places.geo import distances_metres, distances_to_boundary
+from beatbridge.places.geo import Bounds, distances_metres, distances_to_boundary, grown_by
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import neighbourhoods_meeting_circle
-
-METRES_PER_DEGREE = 111_320
 
 
 def recipient_ids(alert: Alert) -> list[int]:
@@ -53,21 +51,16 @@ def _alert_neighbourhoods(alert: Alert) -> list[Neighbourhood]:
     return list(alert.neighbourhoods.all())
 
 
-def _area_follows_near(latitude: float, longitude: float, reach: float) -> list[tuple]:
-    """Area follows whose centre lies within ``reach`` metres of a box around the point."""
-    lat_span = reach / METRES_PER_DEGREE
-    lng_span = lat_span / max(0.01, abs(_cos_degrees(latitude)))
+def _area_follows_in(bounds: Bounds) -> list[tuple]:
+    """Area follows whose centre lies in a lon/lat box: (user, latitude, longitude, radius)."""
+    west, south, east, north = bounds
     return list(
         Follow.objects.filter(
             neighbourhood__isnull=True,
-            latitude__range=(latitude - lat_span, latitude + lat_span),
-            longitude__range=(longitude - lng_span, longitude + lng_span),
+            latitude__range=(south, north),
+            longitude__range=(west, east),
         ).values_list("user_id", "latitude", "longitude", "radius_metres")
     )
-
-
-def _cos_degrees(degrees: float) -> float:
-    return math.cos(math.radians(degrees))
 
 
 def _largest_follow_radius() -> int:
@@ -88,17 +81,7 @@ def _followers_of(neighbourhoods: Iterable[Neighbourhood]) -> set[int]:
 def _area_followers_reaching(neighbourhood: Neighbourhood, largest: int) -> set[int]:
     # Every circle that reaches the boundary has its centre within the boundary's box
     # grown by the largest radius anyone follows.
-    lngs = [point[0] for point in _coordinates(neighbourhood.boundary)]
-    lats = [point[1] for point in _coordinates(neighbourhood.boundary)]
-    lat_pad = largest / METRES_PER_DEGREE
-    lng_pad = lat_pad / max(0.01, abs(_cos_degrees(max(map(abs, lats)))))
-    rows = list(
-        Follow.objects.filter(
-            neighbourhood__isnull=True,
-            latitude__range=(min(lats) - lat_pad, max(lats) + lat_pad),
-            longitude__range=(min(lngs) - lng_pad, max(lngs) + lng_pad),
-        ).values_list("user_id", "latitude", "longitude", "radius_metres")
-    )
+    rows = _area_follows_in(grown_by(shape(neighbourhood.boundary).bounds, largest))
     if not rows:
         return set()
     users, latitudes, longitudes, radii = zip(*rows, strict=True)
@@ -110,20 +93,14 @@ def _area_followers_reaching(neighbourhood: Neighbourhood, largest: int) -> set[
     }
 
 
-def _coordinates(geometry: dict) -> list[list[float]]:
-    rings = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        rings = [rings]
-    return [point for polygon in rings for ring in polygon for point in ring]
-
-
 def _followers_near(latitude: float, longitude: float, radius: int) -> set[int]:
     found = set(
         Follow.objects.filter(
             neighbourhood__in=neighbourhoods_meeting_circle(latitude, longitude, radius)
         ).values_list("user_id", flat=True)
     )
-    rows = _area_follows_near(latitude, longitude, radius + _largest_follow_radius())
+    point = (longitude, latitude, longitude, latitude)
+    rows = _area_follows_in(grown_by(point, radius + _largest_follow_radius()))
     if rows:
         users, latitudes, longitudes, radii = zip(*rows, strict=True)
         distances = distances_metres(latitude, longitude, latitudes, longitudes)

@@ -17,6 +17,19 @@ from shapely.geometry import shape
 EARTH_RADIUS_METRES = 6_371_000
 
 
+Bounds = tuple[float, float, float, float]  # west, south, east, north (lon/lat degrees)
+
+
+def grown_by(bounds: Bounds, metres: float) -> Bounds:
+    """A lon/lat box grown on every side by at least ``metres`` on the ground: what a
+    query filters on before measuring exactly."""
+    west, south, east, north = bounds
+    lat_pad = metres / (math.pi * EARTH_RADIUS_METRES / 180)
+    widest = max(abs(south), abs(north))
+    lng_pad = lat_pad / max(math.cos(math.radians(widest)), 0.01)
+    return west - lng_pad, south - lat_pad, east + lng_pad, north + lat_pad
+
+
 def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance (haversine) between two points."""
     return float(distances_metres(lat1, lng1, [lat2], [lng2])[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 import shapely
@@ -11,7 +10,7 @@ from django.db.models import Case, QuerySet, Value, When
 from shapely.geometry import shape
 
 from beatbridge.errors import NotFound
-from beatbridge.places.geo import distances_to_boundary
+from beatbridge.places.geo import distances_to_boundary, grown_by
 from beatbridge.places.models import Force, Neighbourhood, fold_for_search
 from beatbridge.places.spatial import NeighbourhoodRef, boundary_index, locate_ref
 
@@ -138,13 +137,7 @@ def neighbourhoods_meeting_circle(
     """The neighbourhoods a circle on the ground reaches into (or lies within)."""
     # Only those whose boxes the circle's box touches are measured: the spatial index holds
     # every boundary's box, so a country's thousands of neighbourhoods are not all read.
-    reach = radius_metres / 111_320
-    box = shapely.box(
-        longitude - reach / max(math.cos(math.radians(latitude)), 0.01),
-        latitude - reach,
-        longitude + reach / max(math.cos(math.radians(latitude)), 0.01),
-        latitude + reach,
-    )
+    box = shapely.box(*grown_by((longitude, latitude, longitude, latitude), radius_metres))
     candidates = boundary_index().ids_intersecting(box)
     return [
         neighbourhood
