@@ -39,6 +39,7 @@ from beatbridge.notify.models import (
 )
 from beatbridge.notify.permissions import can_see_alert_figures
 from beatbridge.places.models import Neighbourhood, Sector
+from beatbridge.watch import selectors as watch_selectors
 
 # Figures still moving: the figures page refreshes itself while any row is in these.
 IN_PROGRESS = frozenset({DeliveryStatus.QUEUED, DeliveryStatus.SENDING})
@@ -279,28 +280,13 @@ def sectors_user_may_alert(user: Any) -> list[Sector]:
 def schemes_user_may_message(user: Any) -> list[Any]:
     """Running watch schemes a person may message: those they coordinate and, for a team,
     those in their neighbourhoods."""
-    from beatbridge.watch.models import (
-        RUNNING_ROLES,
-        Membership,
-        MembershipStatus,
-        Scheme,
-        SchemeStatus,
-    )
-
     if not _signed_in(user):
         return []
-    running = Scheme.objects.filter(status__in=[SchemeStatus.ACTIVE, SchemeStatus.DORMANT])
-    runs = Q(
-        pk__in=Membership.objects.filter(
-            user=user, status=MembershipStatus.APPROVED, role__in=RUNNING_ROLES
-        ).values("scheme_id")
+    return watch_selectors.schemes_messageable_by(
+        user,
+        [n.pk for n in neighbourhoods_user_may_alert(user)],
+        every_scheme=is_administrator(user),
     )
-    if is_administrator(user):
-        chosen = running
-    else:
-        team = [n.pk for n in neighbourhoods_user_may_alert(user)]
-        chosen = running.filter(runs | Q(neighbourhood_id__in=team))
-    return list(chosen.select_related("neighbourhood").order_by("neighbourhood__name", "name"))
 
 
 def get_scheme_for_sender(user: Any, scheme_id: int) -> Any:
@@ -389,6 +375,4 @@ def sector_by_slug(force: str, slug: str) -> Sector | None:
 
 def scheme_by_id(scheme_id: int) -> Any:
     """A watch scheme named in a request (whether the person may message it is the service's)."""
-    from beatbridge.watch.models import Scheme
-
-    return Scheme.objects.select_related("neighbourhood").filter(pk=scheme_id).first()
+    return watch_selectors.scheme_by_id(scheme_id)

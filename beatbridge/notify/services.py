@@ -150,9 +150,9 @@ def _audience(
                 _("Only the scheme's coordinators and its neighbourhood team may message it."),
                 field="scheme",
             )
-        from beatbridge.watch.models import SchemeStatus
+        from beatbridge.watch.selectors import is_running
 
-        if scheme.status not in (SchemeStatus.ACTIVE, SchemeStatus.DORMANT):
+        if not is_running(scheme):
             raise DomainError(_("This scheme is not running."), field="scheme")
         return []
     # An area: a centre and a radius. Every neighbourhood the circle reaches hears of it,

@@ -28,6 +28,7 @@ from beatbridge.watch.models import (
 )
 from beatbridge.watch.permissions import (
     PUBLIC_STATUSES,
+    RUNNING_STATUSES,
     can_manage_roles,
     can_run,
     can_see_members,
@@ -59,6 +60,30 @@ def message_recipient_ids(scheme: Scheme) -> list[int]:
             scheme=scheme, status=MembershipStatus.APPROVED, receives_messages=True
         ).values_list("user_id", flat=True)
     )
+
+
+def is_running(scheme: Scheme) -> bool:
+    """Active or dormant: a scheme whose members may still be messaged."""
+    return scheme.status in RUNNING_STATUSES
+
+
+def scheme_by_id(pk: int) -> Scheme | None:
+    """A scheme named in a request, whoever asks (the caller decides what they may do)."""
+    return Scheme.objects.select_related("neighbourhood").filter(pk=pk).first()
+
+
+def schemes_messageable_by(
+    user: Any, neighbourhood_ids: list[int], *, every_scheme: bool = False
+) -> list[Scheme]:
+    """Running schemes someone may message: those they coordinate or deputise for, and
+    those of the neighbourhoods they serve (every running scheme, for administrators)."""
+    running = Scheme.objects.filter(status__in=RUNNING_STATUSES)
+    if not every_scheme:
+        runs = Membership.objects.filter(
+            user=user, status=MembershipStatus.APPROVED, role__in=RUNNING_ROLES
+        ).values("scheme_id")
+        running = running.filter(Q(pk__in=runs) | Q(neighbourhood_id__in=neighbourhood_ids))
+    return list(running.select_related("neighbourhood").order_by("neighbourhood__name", "name"))
 
 
 # --- schemes ------------------------------------------------------------------------------
