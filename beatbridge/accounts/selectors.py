@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from beatbridge.accounts.models import OfficerProfile, TeamAssignment, TeamRole
+from beatbridge.accounts.models import (
+    POLICE_ROLES,
+    OfficerProfile,
+    TeamAssignment,
+    TeamRole,
+    User,
+)
 from beatbridge.errors import NotFound
 from beatbridge.places.models import Neighbourhood
 
@@ -83,3 +89,24 @@ def service_record_of(officer: OfficerProfile, *, on: datetime.date | None = Non
 def neighbourhood_choices() -> QuerySet[Neighbourhood]:
     """Neighbourhoods a person may pick as home, by name, without their boundaries."""
     return Neighbourhood.objects.defer("boundary").order_by("name", "pk")
+
+
+def police_of_force(force_id: int) -> QuerySet[User]:
+    """The force's active police accounts, by their public name."""
+    return (
+        User.objects.filter(
+            is_active=True, role__in=POLICE_ROLES, officer_profile__force_id=force_id
+        )
+        .select_related("officer_profile")
+        .order_by("officer_profile__display_name", "pk")
+    )
+
+
+def account_by_id(user_id: int) -> User | None:
+    """An account named by id in a request (what it may do is for the caller to check)."""
+    return User.objects.select_related("officer_profile").filter(pk=user_id).first()
+
+
+def active_account_by_email(email: str) -> User | None:
+    """The active account with this e-mail address, in any case."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()

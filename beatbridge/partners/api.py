@@ -12,12 +12,12 @@ person is known by their session; writes carry the CSRF token (``SessionOrAnonym
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from beatbridge.accounts import selectors as accounts_selectors
 from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError, NotFound, input_error
 from beatbridge.partners import selectors, services
@@ -87,7 +87,7 @@ def _neighbourhoods(force: Force, codes: list[str]) -> list[Neighbourhood]:
 
 
 def _police_account(user_id: int, *, field: str) -> Any:
-    user = get_user_model().objects.select_related("officer_profile").filter(pk=user_id).first()
+    user = accounts_selectors.account_by_id(user_id)
     if user is None:
         raise DomainError(_("There is no such account."), field=field, code="unknown")
     return user

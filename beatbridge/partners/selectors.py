@@ -305,17 +305,3 @@ def portal_events(user: Any) -> Any:
     from beatbridge.voice.selectors.events import events_co_organised_by
 
     return events_co_organised_by(_require_contact(user))
-
-
-def police_of_force(force_id: int) -> QuerySet[Any]:
-    """Who may own a follow-up: the active police accounts of the force."""
-    from django.contrib.auth import get_user_model
-
-    from beatbridge.accounts.models import POLICE_ROLES
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, role__in=POLICE_ROLES, officer_profile__force_id=force_id)
-        .select_related("officer_profile")
-        .order_by("officer_profile__display_name", "pk")
-    )

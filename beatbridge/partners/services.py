@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from beatbridge.accounts.permissions import is_administrator
+from beatbridge.accounts.selectors import active_account_by_email
 from beatbridge.accounts.services import make_partner_member
 from beatbridge.audit.services import record as audit
 from beatbridge.errors import Conflict, DomainError, PermissionDenied
@@ -259,7 +259,7 @@ def add_contact(
         email, field="email", label=_("the e-mail address"), max_length=254, required=True
     )
     job_title = clean_text(job_title, field="job_title", label=_("the job title"), max_length=120)
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    user = active_account_by_email(email)
     if user is None:
         raise DomainError(
             _("Nobody has an account with that e-mail address: ask them to sign up first."),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beatbridge.accounts.permissions import is_administrator
+from beatbridge.accounts.selectors import police_of_force
 from beatbridge.audit.services import record as audit
 from beatbridge.partners import selectors, services
 from beatbridge.partners.forms import (
@@ -215,7 +216,7 @@ def engagement_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = EngagementForm(
         request.POST or None,
         neighbourhoods=_neighbourhoods(organisation.force_id),
-        owners=selectors.police_of_force(organisation.force_id),
+        owners=police_of_force(organisation.force_id),
         me=request.user,
     )
     if request.method == "POST" and form.is_valid():
@@ -345,7 +346,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     for item in page.object_list:
         force_id = item.engagement.organisation.force_id
         if force_id not in owners:
-            owners[force_id] = list(selectors.police_of_force(force_id))
+            owners[force_id] = list(police_of_force(force_id))
         item.possible_owners = owners[force_id]
     context = {
         "page": page,
@@ -391,7 +392,7 @@ def follow_up_owner(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """Give an open follow-up to someone else of the force's police."""
     follow_up = selectors.get_follow_up_for_staff(request.user, follow_up_id)
     form = ReassignForm(
-        request.POST, owners=selectors.police_of_force(follow_up.engagement.organisation.force_id)
+        request.POST, owners=police_of_force(follow_up.engagement.organisation.force_id)
     )
     if form.is_valid() and form.call_service(
         services.reassign_follow_up, follow_up=follow_up, by=request.user, **form.cleaned_data
