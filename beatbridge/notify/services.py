@@ -40,7 +40,8 @@ from beatbridge.notify.permissions import (
 )
 from beatbridge.places.models import Neighbourhood, Sector
 from beatbridge.places.selectors import neighbourhoods_meeting_circle
-from beatbridge.web.languages import clean_language_codes
+from beatbridge.web.languages import base_language, clean_language_codes
+from beatbridge.web.translation import clean_translations
 from beatbridge.web.validation import clean_text, refuse_nul_characters
 
 TITLE_MAX = 140
@@ -75,35 +76,14 @@ def _choice(value: Any, choices: type, field: str) -> str:
 
 def clean_alert_translations(value: object) -> dict[str, dict[str, str]]:
     """``{language: {"title": ..., "message": ...}}`` with each text bounded like its original."""
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        raise DomainError(
-            _("Give translations as an object keyed by language code."), field="translations"
-        )
-    bounds = {"title": TITLE_MAX, "message": MESSAGE_MAX}
-    cleaned: dict[str, dict[str, str]] = {}
-    for language, texts in value.items():
-        [code] = clean_language_codes([str(language)], field="translations")
-        if not isinstance(texts, dict) or set(texts) - set(bounds):
-            raise DomainError(
-                _("Translations for “%(language)s” hold a title and a message only.")
-                % {"language": code},
-                field="translations",
-            )
-        into = {}
-        for name, bound in bounds.items():
-            text = texts.get(name)
-            if text is not None and not isinstance(text, str):
-                raise DomainError(_("Give each translation as text."), field=f"translations.{code}")
-            text = clean_text(
-                text, field=f"translations.{code}.{name}", label=name, max_length=bound
-            )
-            if text:
-                into[name] = text
-        if into:
-            cleaned[code.split("-")[0]] = into
-    return cleaned
+    return clean_translations(
+        value,
+        {"title": TITLE_MAX, "message": MESSAGE_MAX},
+        language_of=lambda language: base_language(
+            clean_language_codes([language], field="translations")[0]
+        ),
+        field_of=lambda language, name: f"translations.{language}.{name}",
+    )
 
 
 def _audience(

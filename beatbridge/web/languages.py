@@ -38,6 +38,11 @@ _NAMES_DJANGO_LACKS = {
 }
 
 
+def base_language(code: str) -> str:
+    """The language pages look translations up by: "zh-hant" -> "zh" (see TranslatedContent)."""
+    return code.strip().lower().split("-")[0]
+
+
 def language_name(code: str) -> str:
     """The name of a language in the current interface language: "es" -> "Spanish".
 

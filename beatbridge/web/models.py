@@ -6,9 +6,11 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from beatbridge.web.languages import base_language
+
 
 def _base_language(language: str | None) -> str:
-    return (language or get_language() or "").split("-")[0].lower()
+    return base_language(language or get_language() or "")
 
 
 class TranslatedContent(models.Model):

@@ -272,7 +272,7 @@ def test_an_officer_may_not_reach_other_teams_neighbourhoods_with_a_wide_area_al
         ({"neighbourhoods": []}, "neighbourhoods"),
         ({"expires_at": datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)}, "expires_at"),
         ({"translations": ["es"]}, "translations"),
-        ({"translations": {"es": {"body": "x"}}}, "translations"),
+        ({"translations": {"es": {"body": "x"}}}, "translations.es.body"),
         ({"translations": {"Español": {"title": "x"}}}, "translations"),
     ],
 )

@@ -18,6 +18,7 @@ from beatbridge.places.models import Neighbourhood
 from beatbridge.voice.models import ActionItem, Event, Meeting, Priority, PriorityUpdate
 from beatbridge.voice.permissions import can_manage_any
 from beatbridge.voice.services.meetings import ACTION_MAX, MINUTES_PART_MAX
+from beatbridge.web.languages import base_language
 from beatbridge.web.models import TranslatedContent
 
 # The longest free text the team's forms take for a description or an account; minutes and
@@ -102,11 +103,6 @@ def neighbourhoods_of(item: TranslatedContent) -> list[Neighbourhood]:
     if isinstance(item, Meeting | Event):
         return list(item.neighbourhoods.all())
     raise TypeError(f"{type(item).__name__} belongs to no neighbourhood.")
-
-
-def base_language(code: str) -> str:
-    """The language pages look translations up by: "zh-hant" -> "zh" (see TranslatedContent)."""
-    return code.strip().lower().split("-")[0]
 
 
 def languages_for(item: TranslatedContent) -> list[str]:

@@ -16,6 +16,7 @@ from beatbridge.voice.selectors.translations import (
     neighbourhoods_of,
     translatable,
 )
+from beatbridge.web import translation as web_translation
 from beatbridge.web.languages import clean_language_codes
 from beatbridge.web.models import TranslatedContent
 
@@ -35,7 +36,7 @@ def set_translation(*, by: Any, item: Content, language: str, texts: dict[str, s
     if not can_manage_any(by, neighbourhoods_of(item)):
         raise PermissionDenied(_("Only the neighbourhood's team may translate this."))
     language = _language_for(item, language)
-    cleaned = _texts(item, texts)
+    cleaned = web_translation.clean_translation_texts(texts, translatable(item).fields)
     with transaction.atomic():
         # Read the translations under a lock: two people translating into two languages at
         # once must not overwrite each other's work.
@@ -63,47 +64,9 @@ def set_translation(*, by: Any, item: Content, language: str, texts: dict[str, s
 def clean_translations(*, item: TranslatedContent, value: object) -> dict[str, dict[str, str]]:
     """A whole ``translations`` value for ``item``, as the admin edits it:
     ``{language: {field: text}}`` by the rules of ``set_translation``, without empty texts."""
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        raise DomainError(
-            _("Give translations as an object keyed by language code."), field="translations"
-        )
-    cleaned: dict[str, dict[str, str]] = {}
-    for language, texts in value.items():
-        if not isinstance(texts, dict):
-            raise DomainError(
-                _("Translations for “%(language)s” must be an object of texts.")
-                % {"language": str(language)[:16]},
-                field="translations",
-            )
-        code = _language_for(item, str(language))
-        into = {field: text for field, text in _texts(item, texts).items() if text}
-        if into:
-            cleaned[code] = {**cleaned.get(code, {}), **into}
-    return cleaned
-
-
-def _texts(item: TranslatedContent, texts: dict[Any, Any]) -> dict[str, str]:
-    """The texts stripped, each a translatable field of ``item`` and bounded like its original."""
-    bounds = translatable(item).fields
-    cleaned: dict[str, str] = {}
-    for field, value in texts.items():
-        if field not in bounds:
-            raise DomainError(
-                _("This text cannot be translated."), field=str(field), code="unknown"
-            )
-        if not isinstance(value, str | None):
-            raise DomainError(_("Give each translation as text."), field=field, code="invalid")
-        text = (value or "").strip()
-        if len(text) > bounds[field]:
-            raise DomainError(
-                _("Keep it to %(count)d characters or fewer.") % {"count": bounds[field]},
-                field=field,
-                code="too_long",
-            )
-        cleaned[field] = text
-    return cleaned
+    return web_translation.clean_translations(
+        value, translatable(item).fields, language_of=lambda language: _language_for(item, language)
+    )
 
 
 def _language_for(item: TranslatedContent, language: str) -> str:
