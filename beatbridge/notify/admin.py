@@ -102,15 +102,14 @@ class PreferencesAdmin(ReadOnly, admin.ModelAdmin):
         "daily_digest",
     ]
     list_filter = ["email_enabled", "sms_enabled", "webhook_enabled", "daily_digest"]
-    # The webhook secret is the person's own: not shown to administrators.
-    exclude = ["webhook_secret"]
+    # The number, the address and the secret are the person's own: administrators see
+    # which channels are on, not where they lead (as reports keep contact details out).
+    exclude = ["phone_number", "webhook_url", "webhook_secret"]
     readonly_fields = [
         "user",
         "email_enabled",
         "sms_enabled",
-        "phone_number",
         "webhook_enabled",
-        "webhook_url",
         "minimum_severity",
         "quiet_hours_start",
         "quiet_hours_end",

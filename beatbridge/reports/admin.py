@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from beatbridge.errors import DomainError
 from beatbridge.reports import services
 from beatbridge.reports.models import Category, CategoryQuestion, Report, ReporterNotification
+from beatbridge.web.admin_access import ReadOnly
 
 
 def _as_form_error(error: DomainError) -> forms.ValidationError:
@@ -85,19 +86,8 @@ class CategoryAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["reference", "kind", "category", "neighbourhood", "status", "created_at"]
     list_filter = ["kind", "status", "source", "force"]
     search_fields = ["reference"]
@@ -123,7 +113,7 @@ class ReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReporterNotification)
-class ReporterNotificationAdmin(ReadOnlyAdmin):
+class ReporterNotificationAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["report", "event", "status", "attempts", "last_error", "created_at", "sent_at"]
     list_filter = ["status", "event"]
     search_fields = ["report__reference"]
