@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "beatbridge.voice",
     "beatbridge.watch",
     "beatbridge.partners",
+    "beatbridge.crimedata",
     "beatbridge.policeuk",
     "beatbridge.demo",
 ]

@@ -96,6 +96,27 @@ def _replace_content_version() -> None:
     cache.set(PUBLIC_CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+_FORCE_NAME_MAX_LENGTH = Force._meta.get_field("name").max_length or 200
+
+
+def ensure_force(*, slug: str, name: str) -> Force:
+    """The force with this id, created with ``name`` when there is none yet.
+
+    Data files name forces that may not exist here yet; an existing force keeps its name.
+    """
+    slug = slug.lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", slug):
+        raise DomainError(
+            _("A force id uses lower-case letters, digits, dashes and underscores only."),
+            field="force",
+        )
+    name = " ".join(name.split())[:_FORCE_NAME_MAX_LENGTH] or slug
+    force, created = Force.objects.get_or_create(slug=slug, defaults={"name": name})
+    if created:
+        mark_public_content_changed()
+    return force
+
+
 @dataclass(frozen=True)
 class CleanBoundary:
     """A boundary that passed ``clean_boundary``: its GeoJSON and a point inside it."""

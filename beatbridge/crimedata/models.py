@@ -1,0 +1,203 @@
+"""Recorded crime and anti-social behaviour, as open data publishes it, and its rollups.
+
+Locations are anonymous street points (police.uk's "On or near Park Lane"), never an
+address. An incident knows its neighbourhood through its point, written down at
+import so that every count is a plain filter. Dashboards read the rollups
+(``MonthlyCount``, ``PointMonthlyCount``), which the importers rebuild for every
+force and month they touch, never the incidents themselves.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from beatbridge.crimedata.categories import CrimeCategory, OutcomeCategory
+from beatbridge.places.models import Force, Neighbourhood
+
+
+class StreetPoint(models.Model):
+    """An anonymous map point that incidents are snapped to; its id is police.uk's street id."""
+
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    street_name = models.CharField(_("street"), max_length=200)
+    # Null when the point lies outside every neighbourhood.
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["latitude", "longitude", "street_name"], name="street_point_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="street_point_position")]
+        verbose_name = _("street point")
+        verbose_name_plural = _("street points")
+
+    def __str__(self) -> str:
+        return self.street_name
+
+
+class LocationType(models.TextChoices):
+    FORCE = "Force", _("Police force")
+    BTP = "BTP", _("British Transport Police")
+
+
+class Incident(models.Model):
+    """One crime or anti-social behaviour incident, as its source published it."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    # The first day of the month it was recorded in.
+    month = models.DateField(_("month"))
+    # Only where the source gives a date and time (city data does; police.uk does not).
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=48, choices=CrimeCategory.choices)
+    # The source's own id: police.uk's Crime ID (its "persistent_id"), empty for
+    # anti-social behaviour, which police.uk publishes without one.
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    # A number derived from the reference, or from the row for anti-social behaviour,
+    # so that importing the same file again gives every incident the same id.
+    public_id = models.BigIntegerField(_("public id"))
+    point = models.ForeignKey(
+        StreetPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    location_type = models.CharField(
+        _("location type"), max_length=8, choices=LocationType.choices, blank=True
+    )
+    area_code = models.CharField(_("area code"), max_length=16, blank=True)
+    area_name = models.CharField(_("area name"), max_length=100, blank=True)
+    outcome = models.CharField(
+        _("latest outcome"), max_length=64, choices=OutcomeCategory.choices, blank=True
+    )
+    # Known once an outcomes file has said when the latest outcome was recorded.
+    outcome_month = models.DateField(_("month of the latest outcome"), null=True, blank=True)
+    context = models.TextField(_("context"), blank=True)
+    source_file = models.CharField(_("source file"), max_length=255)
+    source_line = models.PositiveIntegerField(_("line in the source file"))
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["force", "month"], name="incident_force_month"),
+            models.Index(fields=["point", "month"], name="incident_point_month"),
+            models.Index(fields=["neighbourhood", "month"], name="incident_neighbourhood_month"),
+            models.Index(fields=["reference"], name="incident_reference"),
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.month:%Y-%m}"
+
+
+class Outcome(models.Model):
+    """One step in what happened after a crime, from a police.uk outcomes file."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    # The month the outcome was recorded in, not the crime's.
+    month = models.DateField(_("month"))
+    reference = models.CharField(_("crime reference"), max_length=64)
+    category = models.CharField(_("outcome"), max_length=64, choices=OutcomeCategory.choices)
+    point = models.ForeignKey(
+        StreetPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_file = models.CharField(_("source file"), max_length=255)
+    source_line = models.PositiveIntegerField(_("line in the source file"))
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["reference", "month"], name="outcome_reference_month"),
+            models.Index(fields=["force", "month"], name="outcome_force_month"),
+            models.Index(fields=["point", "month"], name="outcome_point_month"),
+        ]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.month:%Y-%m}"
+
+
+class MonthlyCount(models.Model):
+    """Incidents per force, neighbourhood, month and category: what dashboards read.
+
+    The row with no neighbourhood counts the force's incidents outside every
+    neighbourhood, those without a location among them.
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    month = models.DateField()
+    category = models.CharField(max_length=48, choices=CrimeCategory.choices)
+    incidents = models.PositiveIntegerField()
+    without_location = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["neighbourhood", "month"], name="count_neighbourhood_month"),
+            models.Index(fields=["force", "month"], name="count_force_month"),
+        ]
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.month:%Y-%m}: {self.incidents}"
+
+
+class PointMonthlyCount(models.Model):
+    """Incidents per street point, month and category: the map and repeat locations."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(StreetPoint, on_delete=models.CASCADE, related_name="+")
+    # The point's, copied so that a neighbourhood's map is one indexed filter.
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    month = models.DateField()
+    category = models.CharField(max_length=48, choices=CrimeCategory.choices)
+    incidents = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["neighbourhood", "month"], name="point_count_nbhd_month"),
+            models.Index(fields=["force", "month"], name="point_count_force_month"),
+        ]
+        verbose_name = _("street point monthly count")
+        verbose_name_plural = _("street point monthly counts")
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.category} {self.month:%Y-%m}: {self.incidents}"
+
+
+class CrimeImport(models.Model):
+    """One file imported: what it held and what became of it (nothing is lost unsaid)."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", _("Street-level crimes")
+        OUTCOMES = "outcomes", _("Outcomes")
+        CITY = "city", _("City incidents")
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source_file = models.CharField(_("source file"), max_length=255)
+    # "YYYY-MM" strings of the months the file replaced.
+    months = models.JSONField(default=list)
+    rows = models.PositiveIntegerField()
+    skipped = models.PositiveIntegerField(default=0)
+    without_location = models.PositiveIntegerField(default=0)
+    outside_neighbourhoods = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("crime data import")
+        verbose_name_plural = _("crime data imports")
+
+    def __str__(self) -> str:
+        return self.source_file
