@@ -94,10 +94,12 @@ def request_validation_error(request: HttpRequest, error: NinjaValidationError) 
 
 def _mount_routers() -> None:
     from beatbridge.accounts.api import router as accounts_router
+    from beatbridge.crimedata.api import router as crimedata_router
     from beatbridge.notify.api import router as notify_router
     from beatbridge.partners.api import router as partners_router
     from beatbridge.places.api import router as places_router
     from beatbridge.policeuk.api import router as policeuk_router
+    from beatbridge.problems.api import router as problems_router
     from beatbridge.reports.api import router as reports_router
     from beatbridge.voice.api import router as voice_router
     from beatbridge.watch.api import router as watch_router
@@ -109,6 +111,8 @@ def _mount_routers() -> None:
     api.add_router("/v1/", notify_router)
     api.add_router("/v1/", watch_router)
     api.add_router("/v1/", partners_router)
+    api.add_router("/v1/", crimedata_router)
+    api.add_router("/v1/", problems_router)
     api.add_router("/", policeuk_router)
 
 

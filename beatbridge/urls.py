@@ -15,10 +15,12 @@ urlpatterns = [
     path("", include("beatbridge.places.urls")),
     # After places, whose urls register the neighbourhood_code converter.
     path("", include("beatbridge.reports.urls")),
+    path("", include("beatbridge.crimedata.urls")),
     path("", include("beatbridge.voice.urls")),
     path("", include("beatbridge.notify.urls")),
     path("", include("beatbridge.watch.urls")),
     path("", include("beatbridge.partners.urls")),
+    path("", include("beatbridge.problems.urls")),
 ]
 
 # Only officer photos are public uploads; anything else under MEDIA_ROOT is never served.

@@ -13,13 +13,21 @@ from django.db.models import Model
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert tuples into ``model``'s table; dates as ISO strings, None as NULL."""
+    """Insert tuples into ``model``'s table; dates as ISO strings, None as NULL.
+
+    A value the database refuses raises Django's DataError or IntegrityError, on both
+    databases, so that callers need not know which one they write to.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # COPY goes to psycopg's own cursor, past Django's translation of its errors.
             # Identifiers come from the model, never from input.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return

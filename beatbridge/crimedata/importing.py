@@ -9,18 +9,23 @@ its file, line and reason; the file is refused unless the caller chose to skip b
 
 from __future__ import annotations
 
+import binascii
 import csv
 import datetime
 import hashlib
 import time
+import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,7 +33,7 @@ from beatbridge.crimedata.bulk import insert_rows
 from beatbridge.crimedata.categories import CRIME_TYPES, outcome_types
 from beatbridge.crimedata.models import CrimeImport, Incident, LocationType, Outcome, StreetPoint
 from beatbridge.crimedata.rollups import rebuild_counts
-from beatbridge.crimedata.sources import Source, sources_in
+from beatbridge.crimedata.sources import NotText, Source, sources_in
 from beatbridge.errors import DomainError
 from beatbridge.places.models import Force
 from beatbridge.places.services import ensure_force
@@ -51,13 +56,13 @@ STREET_COLUMNS = [
 OUTCOME_COLUMNS = [*STREET_COLUMNS[:9], "Outcome type"]
 
 _BTP = "British Transport Police"
-_MAX_REFERENCE = Incident._meta.get_field("reference").max_length
-_MAX_STREET = StreetPoint._meta.get_field("street_name").max_length
-_MAX_AREA_CODE = Incident._meta.get_field("area_code").max_length
-_MAX_AREA_NAME = Incident._meta.get_field("area_name").max_length
-_MAX_SOURCE = Incident._meta.get_field("source_file").max_length
-# Rows between two calls of the progress callback.
-_PROGRESS_EVERY = 1 << 15
+_MAX_REFERENCE = Incident._meta.get_field("reference").max_length or 64
+_MAX_STREET = StreetPoint._meta.get_field("street_name").max_length or 200
+_MAX_AREA_CODE = Incident._meta.get_field("area_code").max_length or 16
+_MAX_AREA_NAME = Incident._meta.get_field("area_name").max_length or 100
+_MAX_SOURCE = Incident._meta.get_field("source_file").max_length or 255
+# Latitudes per query when looking up stored street points.
+_LOOKUP_CHUNK = 500
 
 # Called with the bytes read so far and the bytes of all files.
 Progress = Callable[[int, int], None]
@@ -65,7 +70,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row of a file cannot be imported."""
+    """Why one row of a file cannot be imported; ``line`` is the line the row starts on."""
 
     source: str
     line: int
@@ -108,8 +113,23 @@ class RefusedFile:
 class ImportResult:
     imported: list[FileSummary] = field(default_factory=list)
     refused: list[RefusedFile] = field(default_factory=list)
-    # Files of the archive that hold no crimes (stop and search), named and passed over.
+    # Files that hold no crimes (stop and search; a header without rows), named and
+    # passed over.
     ignored: list[str] = field(default_factory=list)
+    # The whole run's, reading and writing every file.
+    seconds: float = 0.0
+
+
+class _Reader(Protocol):
+    """A csv.reader: its rows, and the line it has read up to."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+
+# Reads a file's rows given its header: (header, reader, file name, run) -> parsed rows.
+Parser = Callable[[list[str] | None, "_Reader", str, "_Run"], "_Parsed"]
 
 
 class _Refused(Exception):
@@ -130,13 +150,19 @@ def import_police_uk(
 
     A file belongs to ``force_slug`` when given, else to the force its police.uk name
     says; a force that does not exist yet is made, named from the file's "Falls
-    within". A file refused leaves the others be: each is one transaction.
+    within". A file refused leaves the others be: each is one transaction. A police.uk
+    file name holds one force's month, so a second file of the same name in one run
+    (the archive and its unpacked folder, say) is refused rather than counted twice.
+    Raises DomainError on ``paths`` when a path is missing or holds no CSV file, before
+    anything is written.
     """
+    started = time.perf_counter()
     sources = sources_in(paths)
     if not sources:
         raise DomainError(_("No CSV files were found there."), field="paths")
     result = ImportResult()
     run = _Run(total=sum(source.size for source in sources), progress=progress)
+    imported_as: dict[str, str] = {}
     for source in sources:
         parts = source.police_uk_parts()
         if parts and parts[2] == "stop-and-search":
@@ -146,12 +172,27 @@ def import_police_uk(
         try:
             if slug is None:
                 raise _Refused(_("The file name does not say which force it is for: give --force."))
-            result.imported.append(_import_source(source, slug, skip_invalid, run))
+            if parts and source.base_name in imported_as:
+                raise _Refused(
+                    _(
+                        "%(earlier)s, of the same name, was imported earlier in this run: a "
+                        "police.uk file holds one force's month, so this is a second copy. "
+                        "Import it on its own to replace that month with it."
+                    )
+                    % {"earlier": imported_as[source.base_name]}
+                )
+            summary = _import_source(source, slug, skip_invalid, run)
+            if summary is None:
+                result.ignored.append(source.name)
+            else:
+                result.imported.append(summary)
+                imported_as[source.base_name] = source.name
         except _Refused as refusal:
             result.refused.append(RefusedFile(source.name, refusal.message, refusal.problems))
         except DomainError as error:
             result.refused.append(RefusedFile(source.name, error.message))
-    run.report()
+        run.report()
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -175,22 +216,30 @@ class _Run:
 class _Parsed:
     kind: str
     force_name: str = ""
-    # Street: (line, month, category, reference, public id, point slot, location type,
-    #          area code, area name, outcome, context).
-    # Outcomes: (line, month, reference, outcome, point slot).
+    # Street and city: (month, category, reference, public id, point slot, location type,
+    #          area code, area name, outcome, context, line, occurred at or None).
+    # Outcomes: (month, reference, outcome, point slot, line).
+    # Months are ISO dates, as the database takes them; slot -1 is "no location".
     rows: list[tuple] = field(default_factory=list)
+    # Each distinct point, in slot order.
     points: dict[tuple[float, float, str], int] = field(default_factory=dict)
+    # The same slots by the file's own text, which is cheaper to look up than to parse.
+    slots: dict[tuple[str, str, str], int] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _import_source(source: Source, slug: str, skip_invalid: bool, run: _Run) -> FileSummary:
+def _import_source(
+    source: Source,
+    slug: str,
+    skip_invalid: bool,
+    run: _Run,
+    parser: Parser | None = None,
+) -> FileSummary | None:
+    """The file imported in one transaction; None when it holds no rows at all.
+
+    ``parser`` reads its rows (police.uk's street-level and outcomes formats by default)."""
     started = time.perf_counter()
-    with source.open_counted(run.read) as text:
-        reader = csv.reader(text)
-        header = next(reader, None)
-        kind = _kind_of(header)
-        parse = _parse_street if kind == CrimeImport.Kind.STREET else _parse_outcomes
-        parsed = parse(reader, source.name, run)
+    parsed = _read(source, run, parser or _parse_police_uk)
     if parsed.problems and not skip_invalid:
         raise _Refused(
             ngettext(
@@ -201,21 +250,59 @@ def _import_source(source: Source, slug: str, skip_invalid: bool, run: _Run) -> 
             % {"count": len(parsed.problems)},
             parsed.problems,
         )
+    if not parsed.rows and not parsed.problems:
+        return None
+    if not parsed.rows:
+        raise _Refused(
+            _("No row of this file is valid; nothing from it was imported."), parsed.problems
+        )
     replaced = set(run.replaced)
     try:
         with transaction.atomic():
             force = ensure_force(slug=slug, name=parsed.force_name or slug)
-            if kind == CrimeImport.Kind.STREET:
+            if parsed.kind != CrimeImport.Kind.OUTCOMES:
                 summary = _write_street(force, source, parsed, run)
             else:
                 summary = _write_outcomes(force, source, parsed, run)
-    except BaseException:
+    except BaseException as error:
         # The rollback took this file's points and cleared months back with it.
         run.points.clear()
         run.replaced = replaced
+        if isinstance(error, DataError | IntegrityError):
+            raise _Refused(
+                _("The database refused the file: %(error)s") % {"error": error}
+            ) from error
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _read(source: Source, run: _Run, parser: Parser) -> _Parsed:
+    """The file's rows, parsed and checked; refused when it cannot be read as a CSV file."""
+    try:
+        with source.open_counted(run.read, run.report) as text:
+            reader = csv.reader(text)
+            return parser(next(reader, None), reader, source.name, run)
+    except UnicodeDecodeError:
+        raise _Refused(
+            _("The file is not UTF-8 text, as police.uk's files are: save it as UTF-8.")
+        ) from None
+    except NotText:
+        raise _Refused(
+            _(
+                "The file holds a NUL byte, which UTF-8 CSV text never does (a UTF-16 "
+                "export, or not text at all): save it as UTF-8 CSV."
+            )
+        ) from None
+    except csv.Error as error:
+        raise _Refused(_("The file cannot be read as CSV: %(error)s") % {"error": error}) from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise _Refused(_("The file cannot be read: %(error)s") % {"error": error}) from None
+
+
+def _parse_police_uk(header: list[str] | None, reader: _Reader, name: str, run: _Run) -> _Parsed:
+    parse = _parse_street if _kind_of(header) == CrimeImport.Kind.STREET else _parse_outcomes
+    return parse(reader, name, run)
 
 
 def _kind_of(header: list[str] | None) -> str:
@@ -225,7 +312,7 @@ def _kind_of(header: list[str] | None) -> str:
         return CrimeImport.Kind.OUTCOMES
     if header is None:
         raise _Refused(_("The file is empty."))
-    if "Easting" in header or "Northing" in header:
+    if any(column.strip().lower().startswith(("easting", "northing")) for column in header):
         raise _Refused(
             _(
                 "The file gives eastings and northings, not latitude and longitude in degrees: "
@@ -245,59 +332,74 @@ def _kind_of(header: list[str] | None) -> str:
     )
 
 
-def _month_of(text: str) -> datetime.date | None:
-    if len(text) != 7 or text[4] != "-":
-        return None
+def _month_of(text: str) -> str:
+    """The first day of the month "YYYY-MM" as an ISO date; "" when it is not one."""
+    # isascii first: isdigit and int() also take other scripts' digits.
+    if not (len(text) == 7 and text.isascii() and text[4] == "-"):
+        return ""
+    year, month = text[:4], text[5:]
+    if not (year.isdigit() and month.isdigit()):
+        return ""
     try:
-        return datetime.date(int(text[:4]), int(text[5:]), 1)
+        return datetime.date(int(year), int(month), 1).isoformat()
     except ValueError:
-        return None
+        return ""
 
 
-def _number_of(reference: str) -> int:
-    """A stable positive 63-bit number for a reference (police.uk's are 64 hex digits)."""
-    if len(reference) == 64:
-        try:
-            return int(reference[:15], 16)
-        except ValueError:
-            pass
-    return int.from_bytes(hashlib.blake2b(reference.encode(), digest_size=8).digest()) >> 1
+# Public ids keep to 53 bits: JavaScript's numbers hold no larger whole number exactly.
+_ID_SHIFT = 64 - 53
 
 
-def _locate(text_latitude: str, text_longitude: str, street: str, parsed: _Parsed) -> int | str:
-    """The slot of the row's street point, -1 without a location, or what is wrong."""
-    if not text_latitude and not text_longitude:
-        return -1
+def _hashed(text: str) -> int:
+    """A stable positive 53-bit number for a reference or a row without one."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest()) >> _ID_SHIFT
+
+
+def _new_slot(text_latitude: str, text_longitude: str, street: str, parsed: _Parsed) -> int | str:
+    """The slot of a point the file has not named in these words before, or what is wrong."""
     try:
         latitude, longitude = float(text_latitude), float(text_longitude)
     except ValueError:
         return _("Latitude and Longitude must both be numbers, or both empty.")
+    # Written so that NaN fails too.
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return _(
             "Latitude %(latitude)s, Longitude %(longitude)s are not degrees: this looks "
             "like a projected coordinate (an easting and northing)."
-        ) % {"latitude": text_latitude, "longitude": text_longitude}
+        ) % {"latitude": text_latitude[:20], "longitude": text_longitude[:20]}
     if len(street) > _MAX_STREET:
         return _("Location is longer than %(max)d characters.") % {"max": _MAX_STREET}
     key = (latitude, longitude, street)
     slot = parsed.points.get(key)
     if slot is None:
         slot = parsed.points[key] = len(parsed.points)
+    parsed.slots[(text_latitude, text_longitude, street)] = slot
     return slot
 
 
-def _parse_street(reader: Iterable[list[str]], name: str, run: _Run) -> _Parsed:
+def _parse_street(reader: _Reader, name: str, run: _Run) -> _Parsed:
+    # The loop runs once per row of files of millions of rows: the common case is kept
+    # to dictionary look-ups, and every check that costs more runs on a row's first
+    # sight of a value (a month, a point) only.
     parsed = _Parsed(kind=CrimeImport.Kind.STREET)
-    rows, problems = parsed.rows, parsed.problems
-    months: dict[str, datetime.date | None] = {}
+    rows, problems, slots = parsed.rows, parsed.problems, parsed.slots
+    append = rows.append
+    months: dict[str, str] = {}
+    crime_types = CRIME_TYPES
     outcomes = outcome_types()
     repeats: dict[str, int] = {}
-    for count, fields in enumerate(reader, 1):
-        line = reader.line_num  # type: ignore[attr-defined]
-        if not count % _PROGRESS_EVERY:
-            run.report()
-        if len(fields) != len(STREET_COLUMNS):
-            problems.append(RowProblem(name, line, _column_count(len(fields), STREET_COLUMNS)))
+    unhexlify, from_bytes = binascii.unhexlify, int.from_bytes
+    btp, force_type = str(LocationType.BTP.value), str(LocationType.FORCE.value)
+    force_name = ""
+    last = reader.line_num
+    for fields in reader:
+        # The line the row starts on: a quoted field may hold line breaks.
+        line = last + 1
+        last = reader.line_num
+        if len(fields) != 12:
+            # A blank line is no row.
+            if fields:
+                problems.append(RowProblem(name, line, _column_count(len(fields), STREET_COLUMNS)))
             continue
         (
             reference,
@@ -313,74 +415,98 @@ def _parse_street(reader: Iterable[list[str]], name: str, run: _Run) -> _Parsed:
             outcome_name,
             context,
         ) = fields
-        month = months.get(month_text, False)
-        if month is False:
-            month = months[month_text] = _month_of(month_text)
+        month = months.get(month_text)
         if month is None:
+            month = months[month_text] = _month_of(month_text)
+        if not month:
             problems.append(RowProblem(name, line, _bad_month(month_text)))
             continue
-        category = CRIME_TYPES.get(crime_type)
+        category = crime_types.get(crime_type)
         if category is None:
             problems.append(RowProblem(name, line, _unknown_crime_type(crime_type)))
             continue
-        outcome = outcomes.get(outcome_name, "") if outcome_name else ""
-        if outcome_name and not outcome:
-            problems.append(RowProblem(name, line, _unknown_outcome(outcome_name)))
-            continue
-        slot = _locate(latitude, longitude, street, parsed)
-        if isinstance(slot, str):
-            problems.append(RowProblem(name, line, slot))
-            continue
-        too_long = _too_long(reference, area_code, area_name)
-        if too_long:
-            problems.append(RowProblem(name, line, too_long))
+        if outcome_name:
+            outcome = outcomes.get(outcome_name)
+            if outcome is None:
+                problems.append(RowProblem(name, line, _unknown_outcome(outcome_name)))
+                continue
+        else:
+            outcome = ""
+        if latitude or longitude:
+            slot = slots.get((latitude, longitude, street))
+            if slot is None:
+                slot = _new_slot(latitude, longitude, street, parsed)
+                if isinstance(slot, str):
+                    problems.append(RowProblem(name, line, slot))
+                    continue
+        else:
+            slot = -1
+        if (
+            len(reference) > _MAX_REFERENCE
+            or len(area_code) > _MAX_AREA_CODE
+            or len(area_name) > _MAX_AREA_NAME
+        ):
+            problems.append(RowProblem(name, line, _too_long(reference, area_code, area_name)))
             continue
         if reference:
-            public_id = _number_of(reference)
+            # police.uk's Crime IDs are 64 hex digits; their first 53 bits make the number.
+            # unhexlify refuses anything but hex digits, where int() would also take
+            # signs, underscores and other scripts' digits.
+            if len(reference) == 64:
+                try:
+                    public_id = from_bytes(unhexlify(reference)[:8]) >> _ID_SHIFT
+                except ValueError:
+                    public_id = _hashed(reference)
+            else:
+                public_id = _hashed(reference)
         else:
             # Anti-social behaviour has no Crime ID: the row itself, and how many
             # identical rows came before it, make the id.
             signature = "\x1f".join(fields)
             repeat = repeats[signature] = repeats.get(signature, 0) + 1
-            public_id = _number_of(f"{signature}\x1f{repeat}")
-        if not parsed.force_name:
-            parsed.force_name = falls_within
-        rows.append(
+            public_id = _hashed(f"{signature}\x1f{repeat}")
+        if not force_name:
+            force_name = falls_within
+        append(
             (
-                line,
                 month,
                 category,
                 reference,
                 public_id,
                 slot,
-                LocationType.BTP if reported_by == _BTP else LocationType.FORCE,
+                btp if reported_by == _BTP else force_type,
                 area_code,
                 area_name,
                 outcome,
                 context,
+                line,
+                None,
             )
         )
+    parsed.force_name = force_name
     return parsed
 
 
-def _parse_outcomes(reader: Iterable[list[str]], name: str, run: _Run) -> _Parsed:
+def _parse_outcomes(reader: _Reader, name: str, run: _Run) -> _Parsed:
     parsed = _Parsed(kind=CrimeImport.Kind.OUTCOMES)
-    rows, problems = parsed.rows, parsed.problems
-    months: dict[str, datetime.date | None] = {}
+    rows, problems, slots = parsed.rows, parsed.problems, parsed.slots
+    months: dict[str, str] = {}
     outcomes = outcome_types()
-    for count, fields in enumerate(reader, 1):
-        line = reader.line_num  # type: ignore[attr-defined]
-        if not count % _PROGRESS_EVERY:
-            run.report()
-        if len(fields) != len(OUTCOME_COLUMNS):
-            problems.append(RowProblem(name, line, _column_count(len(fields), OUTCOME_COLUMNS)))
+    force_name = ""
+    last = reader.line_num
+    for fields in reader:
+        line = last + 1
+        last = reader.line_num
+        if len(fields) != 10:
+            if fields:
+                problems.append(RowProblem(name, line, _column_count(len(fields), OUTCOME_COLUMNS)))
             continue
         reference, month_text, _by, falls_within, longitude, latitude, street = fields[:7]
         outcome_name = fields[9]
-        month = months.get(month_text, False)
-        if month is False:
-            month = months[month_text] = _month_of(month_text)
+        month = months.get(month_text)
         if month is None:
+            month = months[month_text] = _month_of(month_text)
+        if not month:
             problems.append(RowProblem(name, line, _bad_month(month_text)))
             continue
         if not reference:
@@ -390,17 +516,22 @@ def _parse_outcomes(reader: Iterable[list[str]], name: str, run: _Run) -> _Parse
         if outcome is None:
             problems.append(RowProblem(name, line, _unknown_outcome(outcome_name)))
             continue
-        slot = _locate(latitude, longitude, street, parsed)
-        if isinstance(slot, str):
-            problems.append(RowProblem(name, line, slot))
+        if latitude or longitude:
+            slot = slots.get((latitude, longitude, street))
+            if slot is None:
+                slot = _new_slot(latitude, longitude, street, parsed)
+                if isinstance(slot, str):
+                    problems.append(RowProblem(name, line, slot))
+                    continue
+        else:
+            slot = -1
+        if len(reference) > _MAX_REFERENCE:
+            problems.append(RowProblem(name, line, _too_long(reference, "", "")))
             continue
-        too_long = _too_long(reference, "", "")
-        if too_long:
-            problems.append(RowProblem(name, line, too_long))
-            continue
-        if not parsed.force_name:
-            parsed.force_name = falls_within
-        rows.append((line, month, reference, outcome, slot))
+        if not force_name:
+            force_name = falls_within
+        rows.append((month, reference, outcome, slot, line))
+    parsed.force_name = force_name
     return parsed
 
 
@@ -448,9 +579,9 @@ def _replace_months(force: Force, kind: str, months: set[datetime.date], run: _R
     model.objects.filter(force=force, month__in=fresh).delete()
 
 
-def _street_points(parsed: _Parsed, run: _Run) -> tuple[list[int], list[int | None]]:
-    """The ids and neighbourhoods of the file's street points, in slot order; points not
-    seen before are made and located in their neighbourhood."""
+def _street_points(parsed: _Parsed, run: _Run) -> tuple[list[int | None], list[int | None]]:
+    """The ids and neighbourhoods of the file's street points, in slot order and then a
+    None for slot -1 (no location); points not seen before are made and located."""
     keys = list(parsed.points)
     missing = [key for key in keys if key not in run.points]
     if missing:
@@ -460,6 +591,8 @@ def _street_points(parsed: _Parsed, run: _Run) -> tuple[list[int], list[int | No
             located = boundary_index().locate_many(
                 np.array([key[0] for key in new]), np.array([key[1] for key in new])
             )
+            # Ids only grow, so the new points are the ones after the last one now.
+            last = StreetPoint.objects.aggregate(last=Max("pk"))["last"] or 0
             insert_rows(
                 StreetPoint,
                 ["latitude", "longitude", "street_name", "neighbourhood"],
@@ -468,60 +601,43 @@ def _street_points(parsed: _Parsed, run: _Run) -> tuple[list[int], list[int | No
                     for (latitude, longitude, street), found in zip(new, located, strict=True)
                 ),
             )
-            _find_points(new, run)
+            _cache_points(StreetPoint.objects.filter(pk__gt=last), run)
     found = [run.points[key] for key in keys]
-    return [point for point, _n in found], [neighbourhood for _p, neighbourhood in found]
+    return (
+        [*(point for point, _n in found), None],
+        [*(neighbourhood for _p, neighbourhood in found), None],
+    )
 
 
 def _find_points(keys: list[tuple[float, float, str]], run: _Run) -> None:
-    """Read into the run's cache the stored points in the box around ``keys``."""
-    latitudes = [key[0] for key in keys]
-    longitudes = [key[1] for key in keys]
-    stored = StreetPoint.objects.filter(
-        latitude__range=(min(latitudes), max(latitudes)),
-        longitude__range=(min(longitudes), max(longitudes)),
-    ).values_list("latitude", "longitude", "street_name", "pk", "neighbourhood_id")
+    """Read into the run's cache the stored points at the latitudes of ``keys``.
+
+    By exact latitude, not by the box around them: the work follows the file's points,
+    not the number of points the database holds.
+    """
+    latitudes = sorted({key[0] for key in keys})
+    for start in range(0, len(latitudes), _LOOKUP_CHUNK):
+        _cache_points(
+            StreetPoint.objects.filter(latitude__in=latitudes[start : start + _LOOKUP_CHUNK]), run
+        )
+
+
+def _cache_points(points: QuerySet[StreetPoint], run: _Run) -> None:
+    stored = points.values_list("latitude", "longitude", "street_name", "pk", "neighbourhood_id")
     for latitude, longitude, street, pk, neighbourhood in stored.iterator(chunk_size=10_000):
         run.points[(latitude, longitude, street)] = (pk, neighbourhood)
 
 
+def _months_of(rows: list[tuple]) -> set[datetime.date]:
+    return {datetime.date.fromisoformat(month) for month in set(map(itemgetter(0), rows))}
+
+
 def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> FileSummary:
-    months = {row[1] for row in parsed.rows}
+    months = _months_of(parsed.rows)
     _replace_months(force, CrimeImport.Kind.STREET, months, run)
     point_ids, neighbourhoods = _street_points(parsed, run)
     source_name = source.name[-_MAX_SOURCE:]
     force_id = force.pk
-    rows = [
-        (
-            force_id,
-            month.isoformat(),
-            category,
-            reference,
-            public_id,
-            point_ids[slot] if slot >= 0 else None,
-            neighbourhoods[slot] if slot >= 0 else None,
-            location_type,
-            area_code,
-            area_name,
-            outcome,
-            context,
-            source_name,
-            line,
-        )
-        for (
-            line,
-            month,
-            category,
-            reference,
-            public_id,
-            slot,
-            location_type,
-            area_code,
-            area_name,
-            outcome,
-            context,
-        ) in parsed.rows
-    ]
     insert_rows(
         Incident,
         [
@@ -539,28 +655,63 @@ def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> F
             "context",
             "source_file",
             "source_line",
+            "occurred_at",
         ],
-        rows,
+        (
+            (
+                force_id,
+                month,
+                category,
+                reference,
+                public_id,
+                # Slot -1 reads the None at the end of both lists.
+                point_ids[slot],
+                neighbourhoods[slot],
+                location_type,
+                area_code,
+                area_name,
+                outcome,
+                context,
+                source_name,
+                line,
+                occurred_at,
+            )
+            for (
+                month,
+                category,
+                reference,
+                public_id,
+                slot,
+                location_type,
+                area_code,
+                area_name,
+                outcome,
+                context,
+                line,
+                occurred_at,
+            ) in parsed.rows
+        ),
     )
     rebuild_counts(force=force, months=months)
     refresh_latest_outcomes(Incident.objects.filter(force=force, month__in=months))
-    without_location = sum(1 for row in rows if row[5] is None)
-    outside = sum(1 for row in rows if row[6] is None) - without_location
+    per_slot = Counter(map(itemgetter(4), parsed.rows))
     return _record(
         force,
         source_name,
-        CrimeImport.Kind.STREET,
+        parsed.kind,
         months,
-        rows=len(rows),
-        by_category=Counter(row[2] for row in rows),
-        without_location=without_location,
-        outside=outside,
+        rows=len(parsed.rows),
+        by_category=Counter(map(itemgetter(1), parsed.rows)),
+        without_location=per_slot[-1],
+        outside=sum(
+            count for slot, count in per_slot.items() if slot >= 0 and neighbourhoods[slot] is None
+        ),
         skipped=parsed.problems,
     )
 
 
 def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) -> FileSummary:
-    months = {row[1] for row in parsed.rows}
+    months = _months_of(parsed.rows)
     _replace_months(force, CrimeImport.Kind.OUTCOMES, months, run)
     point_ids, _neighbourhoods = _street_points(parsed, run)
     source_name = source.name[-_MAX_SOURCE:]
@@ -569,16 +720,8 @@ def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) ->
         Outcome,
         ["force", "month", "reference", "category", "point", "source_file", "source_line"],
         (
-            (
-                force_id,
-                month.isoformat(),
-                reference,
-                outcome,
-                point_ids[slot] if slot >= 0 else None,
-                source_name,
-                line,
-            )
-            for line, month, reference, outcome, slot in parsed.rows
+            (force_id, month, reference, outcome, point_ids[slot], source_name, line)
+            for month, reference, outcome, slot, line in parsed.rows
         ),
     )
     refresh_latest_outcomes(
@@ -592,8 +735,8 @@ def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) ->
         CrimeImport.Kind.OUTCOMES,
         months,
         rows=len(parsed.rows),
-        by_category=dict(Counter(row[3] for row in parsed.rows)),
-        without_location=sum(1 for row in parsed.rows if row[4] < 0),
+        by_category=Counter(map(itemgetter(2), parsed.rows)),
+        without_location=sum(1 for row in parsed.rows if row[3] < 0),
         outside=0,
         skipped=parsed.problems,
     )

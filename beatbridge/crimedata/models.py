@@ -47,9 +47,13 @@ class LocationType(models.TextChoices):
 
 
 class Incident(models.Model):
-    """One crime or anti-social behaviour incident, as its source published it."""
+    """One crime or anti-social behaviour incident, as its source published it.
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    Its foreign keys have no index of their own: each leads a (key, month) index, and
+    every index more slows an import down.
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The first day of the month it was recorded in.
     month = models.DateField(_("month"))
     # Only where the source gives a date and time (city data does; police.uk does not).
@@ -62,10 +66,20 @@ class Incident(models.Model):
     # so that importing the same file again gives every incident the same id.
     public_id = models.BigIntegerField(_("public id"))
     point = models.ForeignKey(
-        StreetPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        StreetPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     location_type = models.CharField(
         _("location type"), max_length=8, choices=LocationType.choices, blank=True
@@ -98,13 +112,18 @@ class Incident(models.Model):
 class Outcome(models.Model):
     """One step in what happened after a crime, from a police.uk outcomes file."""
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The month the outcome was recorded in, not the crime's.
     month = models.DateField(_("month"))
     reference = models.CharField(_("crime reference"), max_length=64)
     category = models.CharField(_("outcome"), max_length=64, choices=OutcomeCategory.choices)
     point = models.ForeignKey(
-        StreetPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        StreetPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     source_file = models.CharField(_("source file"), max_length=255)
     source_line = models.PositiveIntegerField(_("line in the source file"))
@@ -129,9 +148,14 @@ class MonthlyCount(models.Model):
     neighbourhood, those without a location among them.
     """
 
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Neighbourhood,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     month = models.DateField()
     category = models.CharField(max_length=48, choices=CrimeCategory.choices)
@@ -153,11 +177,16 @@ class MonthlyCount(models.Model):
 class PointMonthlyCount(models.Model):
     """Incidents per street point, month and category: the map and repeat locations."""
 
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
     point = models.ForeignKey(StreetPoint, on_delete=models.CASCADE, related_name="+")
     # The point's, copied so that a neighbourhood's map is one indexed filter.
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Neighbourhood,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     month = models.DateField()
     category = models.CharField(max_length=48, choices=CrimeCategory.choices)

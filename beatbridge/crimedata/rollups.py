@@ -5,38 +5,47 @@ import touches, in the import's transaction: a reader never sees a month half co
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Model, Q, QuerySet
 
 from beatbridge.crimedata.models import Incident, MonthlyCount, PointMonthlyCount
 from beatbridge.places.models import Force
-
-_BATCH_SIZE = 2000
 
 
 def rebuild_counts(*, force: Force, months: Collection[datetime.date]) -> None:
     """Replace the force's neighbourhood and street-point counts for ``months``."""
     if not months:
         return
+    months = list(months)
     MonthlyCount.objects.filter(force=force, month__in=months).delete()
     PointMonthlyCount.objects.filter(force=force, month__in=months).delete()
     incidents = Incident.objects.filter(force=force, month__in=months).order_by()
-    MonthlyCount.objects.bulk_create(
-        (
-            MonthlyCount(force=force, **group)
-            for group in incidents.values("neighbourhood_id", "month", "category").annotate(
-                incidents=Count("id"), without_location=Count("id", filter=Q(point__isnull=True))
-            )
+    by_neighbourhood = ["force", "neighbourhood", "month", "category"]
+    _insert_grouped(
+        MonthlyCount,
+        [*by_neighbourhood, "incidents", "without_location"],
+        incidents.values(*by_neighbourhood).annotate(
+            incidents=Count("id"), without_location=Count("id", filter=Q(point__isnull=True))
         ),
-        batch_size=_BATCH_SIZE,
     )
-    PointMonthlyCount.objects.bulk_create(
-        (
-            PointMonthlyCount(force=force, **group)
-            for group in incidents.filter(point__isnull=False)
-            .values("point_id", "neighbourhood_id", "month", "category")
-            .annotate(incidents=Count("id"))
-        ),
-        batch_size=_BATCH_SIZE,
+    by_point = ["force", "point", "neighbourhood", "month", "category"]
+    _insert_grouped(
+        PointMonthlyCount,
+        [*by_point, "incidents"],
+        incidents.filter(point__isnull=False).values(*by_point).annotate(incidents=Count("id")),
     )
+
+
+def _insert_grouped(model: type[Model], columns: Sequence[str], grouped: QuerySet) -> None:
+    """INSERT … SELECT: the groups never travel to Python (a month of a big force has a
+    hundred thousand street-point groups, which bulk_create would make objects of)."""
+    # values() before annotate() selects the grouped fields, then the counts, in order,
+    # which is the order ``columns`` must give.
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    select, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Identifiers come from the model and the SELECT from the ORM, never from input.
+        cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)

@@ -23,6 +23,13 @@ _POLICE_UK_NAME = re.compile(
     r"\.csv$"
 )
 
+# What parts a file's name from its folders and archive: "police.zip:2017-07/….csv".
+_FOLDER_PARTS = re.compile(r"[/\\:]")
+
+
+class NotText(ValueError):
+    """The file holds a NUL byte, which no CSV text has (and PostgreSQL cannot store)."""
+
 
 @dataclass(frozen=True)
 class Source:
@@ -35,7 +42,8 @@ class Source:
 
     @property
     def base_name(self) -> str:
-        return self.name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        # Zips made on Windows may part their folders with backslashes.
+        return _FOLDER_PARTS.split(self.name)[-1]
 
     def police_uk_parts(self) -> tuple[str, str, str] | None:
         """(month, force id, kind) from a police.uk file name; None for any other name."""
@@ -43,13 +51,18 @@ class Source:
         return (found["month"], found["force"], found["kind"]) if found else None
 
     @contextmanager
-    def open_counted(self, counter: list[int]) -> Iterator[io.TextIOWrapper]:
-        """The file as text; ``counter[0]`` grows by the bytes read, for a progress bar.
+    def open_counted(
+        self, counter: list[int], report: Callable[[], None] | None = None
+    ) -> Iterator[io.TextIOWrapper]:
+        """The file as text; ``counter[0]`` grows by the bytes read, and ``report`` is
+        called after each block of them, for a progress bar.
 
         police.uk's files are UTF-8, some with a byte-order mark, which is dropped.
+        Reading raises UnicodeDecodeError on bytes that are not UTF-8 and NotText on a
+        NUL byte.
         """
         with self.opener() as raw:
-            counting = _CountingReader(raw, counter)
+            counting = _CountingReader(raw, counter, report)
             with io.TextIOWrapper(
                 io.BufferedReader(counting, buffer_size=1 << 20),
                 encoding="utf-8-sig",
@@ -59,42 +72,57 @@ class Source:
 
 
 class _CountingReader(io.RawIOBase):
-    def __init__(self, raw: BinaryIO, counter: list[int]):
+    def __init__(self, raw: BinaryIO, counter: list[int], report: Callable[[], None] | None):
         self._raw = raw
         self._counter = counter
+        self._report = report
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
+        # One scan of each block read, at memchr's speed: cheaper than a look per row.
+        if b"\x00" in data:
+            raise NotText
         buffer[: len(data)] = data
         self._counter[0] += len(data)
+        if self._report is not None:
+            self._report()
         return len(data)
 
 
 def sources_in(paths: list[Path]) -> list[Source]:
     """Every CSV file the paths name, folders searched and zip archives opened, in name order.
 
-    Raises a DomainError on ``paths`` naming a path that does not exist or is neither
-    a CSV file, a folder nor a zip archive.
+    A file named twice (a folder and a file in it, say) is read once. The ``._`` files
+    and ``__MACOSX`` folder a Mac adds to what it copies or zips are passed over. Raises
+    a DomainError on ``paths`` naming a path that does not exist or is neither a CSV
+    file, a folder nor a zip archive.
     """
-    found: list[Source] = []
+    found: dict[tuple[Path, str], Source] = {}
     for path in paths:
         if path.is_dir():
-            found.extend(_file_source(file, path.parent) for file in sorted(path.rglob("*.csv")))
+            for file in sorted(path.rglob("*")):
+                if file.suffix.lower() == ".csv" and file.is_file() and not _is_mac_litter(file):
+                    found.setdefault((file.resolve(), ""), _file_source(file, path.parent))
         elif not path.exists():
             raise DomainError(_("%(path)s does not exist.") % {"path": path}, field="paths")
         elif zipfile.is_zipfile(path):
-            found.extend(_zip_sources(path))
+            for member, source in _zip_sources(path):
+                found.setdefault((path.resolve(), member), source)
         elif path.suffix.lower() == ".csv":
-            found.append(_file_source(path, path.parent))
+            found.setdefault((path.resolve(), ""), _file_source(path, path.parent))
         else:
             raise DomainError(
                 _("%(path)s is not a CSV file, a folder or a zip archive.") % {"path": path},
                 field="paths",
             )
-    return found
+    return list(found.values())
+
+
+def _is_mac_litter(path: Path) -> bool:
+    return path.name.startswith("._") or "__MACOSX" in path.parts
 
 
 def _file_source(path: Path, root: Path) -> Source:
@@ -105,10 +133,16 @@ def _file_source(path: Path, root: Path) -> Source:
     )
 
 
-def _zip_sources(path: Path) -> list[Source]:
+def _zip_sources(path: Path) -> list[tuple[str, Source]]:
     with zipfile.ZipFile(path) as archive:
         members = sorted(
-            (info for info in archive.infolist() if info.filename.lower().endswith(".csv")),
+            (
+                info
+                for info in archive.infolist()
+                if info.filename.lower().endswith(".csv")
+                and not info.is_dir()
+                and not _is_mac_litter(Path(info.filename))
+            ),
             key=lambda info: info.filename,
         )
 
@@ -121,8 +155,13 @@ def _zip_sources(path: Path) -> list[Source]:
         return open_member  # type: ignore[return-value]
 
     return [
-        Source(
-            name=f"{path.name}:{info.filename}", size=info.file_size, opener=opener(info.filename)
+        (
+            info.filename,
+            Source(
+                name=f"{path.name}:{info.filename}",
+                size=info.file_size,
+                opener=opener(info.filename),
+            ),
         )
         for info in members
     ]

@@ -69,3 +69,14 @@ def distances_to_boundary(
         project(np.column_stack((np.asarray(longitudes, float), np.asarray(latitudes, float))))
     )
     return shapely.distance(projected, points)
+
+
+def buffered(geometry: shapely.Geometry, metres: float) -> shapely.Geometry:
+    """The geometry (lon/lat) grown by ``metres`` on the ground on every side."""
+    centre = geometry.centroid
+    metres_per_degree_lat = math.pi * EARTH_RADIUS_METRES / 180
+    metres_per_degree_lng = metres_per_degree_lat * math.cos(math.radians(centre.y))
+    to_metres = np.array([metres_per_degree_lng, metres_per_degree_lat])
+    origin = np.array([centre.x, centre.y])
+    projected = shapely.transform(geometry, lambda xy: (xy - origin) * to_metres)
+    return shapely.transform(projected.buffer(metres), lambda xy: xy / to_metres + origin)

@@ -40,6 +40,8 @@ from beatbridge.places.selectors import (
     public_content_version,
     search_neighbourhoods,
 )
+from beatbridge.problems.selectors import published_for
+from beatbridge.web.translation import localise
 
 # Enough to scan on a phone; a longer list means the query should be longer.
 SEARCH_RESULT_LIMIT = 50
@@ -206,6 +208,8 @@ def _render_neighbourhood(request: HttpRequest, force: str, code: str) -> dict[s
         "force": neighbourhood.force,
         "team": current_team_for(neighbourhood.pk),
         "neighbours": neighbours_of(neighbourhood),
+        # Published problem-solving summaries: publishing one changes the content version.
+        "problem_projects": localise(published_for(neighbourhood), "public_summary"),
         "boundary_url": reverse(
             "api:v1-neighbourhood-boundary",
             kwargs={"force": neighbourhood.force.slug, "code": neighbourhood.code},

@@ -215,3 +215,95 @@ def _dots(run: list[tuple[int, float]], x: object, y: object, colour: str) -> Sa
         return SafeString("")
     index, value = run[0]
     return format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', x(index), y(value), colour)  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Shade:
+    """One kind of cell on an area map: its legend name and its fill."""
+
+    name: str
+    fill: str
+
+
+def area_map(
+    *,
+    bounds: tuple[float, float, float, float],
+    outlines: Sequence[dict],
+    cells: Sequence[tuple[tuple[float, float, float, float], Shade]],
+    title: str,
+    description: str,
+    chart_id: str,
+    width: int = 640,
+) -> SafeString:
+    """A flat map of an area: GeoJSON (Multi)Polygon outlines and shaded lon/lat boxes.
+
+    For grids of cells (hotspots) where a tile map would need the internet and script;
+    the legend lists each shade used once, in the order first met.
+    """
+    west, south, east, north = bounds
+    squash = math.cos(math.radians((south + north) / 2))
+    span_x = max((east - west) * squash, 1e-9)
+    span_y = max(north - south, 1e-9)
+    plot = width - 2 * _RIGHT
+    height = round(plot * span_y / span_x) + 2 * _RIGHT
+    scale = plot / span_x
+
+    def point(longitude: float, latitude: float) -> str:
+        return (
+            f"{round(_RIGHT + (longitude - west) * squash * scale, 1)},"
+            f"{round(_RIGHT + (north - latitude) * scale, 1)}"
+        )
+
+    rectangles = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+        (
+            (
+                round(_RIGHT + (box[0] - west) * squash * scale, 1),
+                round(_RIGHT + (north - box[3]) * scale, 1),
+                round((box[2] - box[0]) * squash * scale, 2),
+                round((box[3] - box[1]) * scale, 2),
+                shade.fill,
+                shade.name,
+            )
+            for box, shade in cells
+        ),
+    )
+    rings = [
+        ring
+        for outline in outlines
+        for polygon in (
+            outline["coordinates"]
+            if outline["type"] == "MultiPolygon"
+            else [outline["coordinates"]]
+        )
+        for ring in polygon
+    ]
+    paths = format_html_join(
+        "",
+        '<polygon points="{}" class="map-outline"/>',
+        ((" ".join(point(x, y) for x, y, *_rest in ring),) for ring in rings),
+    )
+    shades = list({shade.name: shade for _box, shade in cells}.values())
+    legend = format_html_join(
+        "",
+        '<li><span class="map-key" style="background:{}"></span>{}</li>',
+        ((shade.fill, shade.name) for shade in shades),
+    )
+    return format_html(
+        '<svg class="chart area-map" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}</svg>'
+        '<ul class="map-legend">{}</ul>',
+        width,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        paths,
+        rectangles,
+        legend,
+    )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.urls import get_resolver
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from beatbridge.demo.services import load_demo
@@ -32,6 +33,9 @@ CHROMIUM_ARGS = [
 def site(live_server, transactional_db) -> str:
     """The live server's URL, serving the demo city."""
     load_demo()
+    # Import every view module now: on a busy machine the server's first request would
+    # otherwise spend a page's whole timeout doing it.
+    get_resolver().url_patterns  # noqa: B018
     return live_server.url
 
 

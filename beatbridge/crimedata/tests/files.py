@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 from beatbridge.crimedata.importing import OUTCOME_COLUMNS, STREET_COLUMNS
@@ -100,4 +101,23 @@ def write_outcomes_file(
     path = folder / month / f"{month}-{force}-outcomes.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(csv_text(rows, OUTCOME_COLUMNS), encoding="utf-8")
+    return path
+
+
+def write_file(path: Path, content: str | bytes) -> Path:
+    """Write text exactly as given (no newline translation), or bytes; folders are made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def write_zip(path: Path, members: dict[str, str | bytes]) -> Path:
+    """A zip archive as data.police.uk serves it: ``members`` maps names inside it to text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
     return path

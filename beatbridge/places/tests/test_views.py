@@ -481,8 +481,9 @@ def test_neighbourhood_page_queries_do_not_grow_with_team_or_neighbours(
     page(client, montlake)  # builds this process's spatial index, once per boundary change
     cache.clear()
 
-    # The neighbourhood with its force and sector, the team, the index's revision check.
-    with django_assert_num_queries(3):
+    # The neighbourhood with its force and sector, the team, the index's revision check,
+    # the published problem-solving summaries.
+    with django_assert_num_queries(4):
         content = page(client, montlake)
 
     neighbours = content.split('id="neighbours-heading"')[1].split("</section>")[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from beatbridge.web.charts import Series, bar_chart, line_chart, nice_ticks
+from beatbridge.web.charts import Series, Shade, area_map, bar_chart, line_chart, nice_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -102,3 +102,24 @@ def test_bar_chart_bars_are_proportional_and_labelled():
     texts = [text.text for text in chart.findall(f"{SVG}text")]
     assert "No suspect identified" in texts and "40" in texts
     assert re.match(r"^0 0 640 \d+$", chart.get("viewBox"))
+
+
+def test_an_area_map_draws_outlines_and_cells_where_they_lie():
+    hot = Shade("Hot spot, 99% confidence", "#8a1c00")
+    markup = area_map(
+        bounds=(0.0, 0.0, 1.0, 1.0),
+        outlines=[{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}],
+        cells=[((0.0, 0.5, 0.5, 1.0), hot), ((0.5, 0.0, 1.0, 0.5), hot)],
+        title="Hotspots",
+        description="Two hot cells.",
+        chart_id="h",
+    )
+    svg, legend = str(markup).split("</svg>")
+    chart = _parse(svg + "</svg>")
+    first, second = chart.findall(f"{SVG}rect")
+    # North is up: the north-west cell starts at the top left, the south-east one below it.
+    assert float(first.get("y")) < float(second.get("y"))
+    assert float(first.get("x")) < float(second.get("x"))
+    assert first.find(f"{SVG}title").text == "Hot spot, 99% confidence"
+    assert len(chart.findall(f"{SVG}polygon")) == 1
+    assert legend.count("<li>") == 1

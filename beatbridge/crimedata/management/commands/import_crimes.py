@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beatbridge.crimedata.importing import FileSummary, ImportResult, import_police_uk
+from beatbridge.crimedata.models import CrimeImport
 from beatbridge.errors import DomainError
 
 _BAR_WIDTH = 40
@@ -47,10 +50,18 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from None
+        self._finish(result)
+
+    def _finish(self, result: ImportResult) -> None:
+        """Print the summary; fail when any file was refused."""
         self._report(result)
         if result.refused:
             raise CommandError(
-                _("%(count)d file(s) refused; nothing was written from them.")
+                ngettext(
+                    "%(count)d file refused; nothing was written from it.",
+                    "%(count)d files refused; nothing was written from them.",
+                    len(result.refused),
+                )
                 % {"count": len(result.refused)}
             )
 
@@ -66,7 +77,7 @@ class Command(BaseCommand):
                 self.stderr.write(_("Skipped %(problem)s") % {"problem": problem})
             self.stdout.write(_summary_line(summary))
         if len(result.imported) > 1:
-            self.stdout.write(_totals(result.imported))
+            self.stdout.write(_totals(result.imported, result.seconds))
 
     def _draw_progress(self, done: int, total: int) -> None:
         filled = done * _BAR_WIDTH // max(total, 1)
@@ -81,9 +92,6 @@ class Command(BaseCommand):
 
 
 def _summary_line(summary: FileSummary) -> str:
-    categories = ", ".join(
-        f"{category} {count}" for category, count in sorted(summary.by_category.items())
-    )
     return _(
         "%(source)s (%(kind)s, %(force)s, %(months)s): %(rows)d rows, %(skipped)d skipped, "
         "%(without)d without a location, %(outside)d outside every neighbourhood, "
@@ -97,21 +105,35 @@ def _summary_line(summary: FileSummary) -> str:
         "skipped": len(summary.skipped),
         "without": summary.without_location,
         "outside": summary.outside_neighbourhoods,
-        "rate": f"{summary.rows / summary.seconds:,.0f}" if summary.seconds else "-",
-        "categories": categories or "-",
+        "rate": _rate(summary.rows, summary.seconds),
+        "categories": _categories(summary.by_category),
     }
 
 
-def _totals(summaries: list[FileSummary]) -> str:
+def _totals(summaries: list[FileSummary], seconds: float) -> str:
     rows = sum(summary.rows for summary in summaries)
-    seconds = sum(summary.seconds for summary in summaries)
+    # Outcomes files count outcomes, not crimes: they stay out of the categories.
+    by_category: Counter[str] = Counter()
+    for summary in summaries:
+        if summary.kind == CrimeImport.Kind.STREET:
+            by_category.update(summary.by_category)
     return _(
         "In all: %(files)d files, %(rows)d rows, %(without)d without a location, "
-        "%(outside)d outside every neighbourhood, %(rate)s rows/s."
+        "%(outside)d outside every neighbourhood, %(rate)s rows/s. By category: %(categories)s"
     ) % {
         "files": len(summaries),
         "rows": rows,
         "without": sum(summary.without_location for summary in summaries),
         "outside": sum(summary.outside_neighbourhoods for summary in summaries),
-        "rate": f"{rows / seconds:,.0f}" if seconds else "-",
+        "rate": _rate(rows, seconds),
+        "categories": _categories(by_category),
     }
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}" if seconds else "-"
+
+
+def _categories(by_category: dict[str, int]) -> str:
+    counts = sorted(by_category.items())
+    return ", ".join(f"{category} {count}" for category, count in counts) or "-"

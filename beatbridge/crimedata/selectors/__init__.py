@@ -1,0 +1,1 @@
+"""Reads of crime data: street-level answers (streets) and counts (counts)."""
