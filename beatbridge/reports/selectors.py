@@ -487,3 +487,8 @@ def open_counts_by_neighbourhood(neighbourhood_ids: Iterable[int]) -> dict[int, 
     for neighbourhood_id, status, count in rows:
         counts[neighbourhood_id][status] = count
     return counts
+
+
+def reports_in(neighbourhood_ids: Iterable[int]) -> QuerySet[Report]:
+    """Every report placed in these neighbourhoods, for staff linking them to their work."""
+    return Report.staff_objects.filter(neighbourhood_id__in=list(neighbourhood_ids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,3 +198,10 @@ def named_attendees_of(meeting: Meeting) -> list[Any]:
 
 def concerns_of(meeting: Meeting) -> list[RaisedConcern]:
     return list(meeting.concerns.select_related("priority"))
+
+
+def concerns_in(neighbourhood_ids: Iterable[int]) -> QuerySet[RaisedConcern]:
+    """Concerns raised at meetings of these neighbourhoods, for staff linking them to their work."""
+    return RaisedConcern.objects.filter(
+        meeting__neighbourhoods__in=list(neighbourhood_ids)
+    ).distinct()

@@ -293,3 +293,8 @@ def open_priorities_for(
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=moment))
         .order_by("action_due_on", "adopted_at", "id")
     )
+
+
+def priorities_in(neighbourhood_ids: Iterable[int]) -> QuerySet[Priority]:
+    """Every priority of these neighbourhoods' cycles, for staff linking them to their work."""
+    return Priority.objects.filter(cycle__neighbourhood_id__in=list(neighbourhood_ids))

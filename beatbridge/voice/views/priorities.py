@@ -25,6 +25,7 @@ from beatbridge.audit.services import record as audit
 from beatbridge.errors import DomainError
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
+from beatbridge.problems.selectors import published_for_priorities
 from beatbridge.voice.forms.priorities import (
     PRIORITY_ACTION_FORMS,
     CandidateForm,
@@ -208,8 +209,11 @@ def you_said_we_did(request: HttpRequest, force: str, code: str) -> HttpResponse
     """What residents asked for, what the team took on, and what it did: the public account."""
     neighbourhood = get_neighbourhood(force, code)
     account = selectors.you_said_we_did(neighbourhood)
+    projects = published_for_priorities([priority.pk for priority in account.taken_on])
     for priority in account.taken_on:
         priority.shown_updates = localise(priority.updates.all(), "text")  # type: ignore[attr-defined]
+        # The published problem-solving projects that grew from it.
+        priority.published_projects = projects.get(priority.pk, [])  # type: ignore[attr-defined]
     context = {
         "neighbourhood": neighbourhood,
         "force": neighbourhood.force,
