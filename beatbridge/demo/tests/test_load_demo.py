@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from beatbridge.accounts.models import OfficerProfile, Role, TeamAssignment, TeamRole, User
+from beatbridge.demo import crimes
 from beatbridge.demo.services import load_demo
 from beatbridge.places.models import BoundaryRevision, Force, Neighbourhood, Sector
 
@@ -21,6 +23,16 @@ def demo_city(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield load_demo()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _small_crime_data(monkeypatch):
+    """The command's tests are about the city and its accounts: a twentieth of the crime data
+    keeps each from re-importing two years (test_crimes_demo.py checks the full size)."""
+    monkeypatch.setattr(
+        "beatbridge.demo.management.commands.load_demo.load_crimes",
+        functools.partial(crimes.load_crimes, scale=0.05),
+    )
 
 
 def _printed_password() -> str:

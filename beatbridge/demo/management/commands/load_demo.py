@@ -9,8 +9,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from beatbridge.demo.alerts import load_alerts
+from beatbridge.demo.crimes import load_crimes
 from beatbridge.demo.management.quiet import quiet_account_logs
 from beatbridge.demo.partners import load_partners
+from beatbridge.demo.problems import load_problems
 from beatbridge.demo.reports import load_reports
 from beatbridge.demo.services import DEMO_PASSWORD, demo_sign_ins, is_demo_database, load_demo
 from beatbridge.demo.voice import load_voice
@@ -21,7 +23,9 @@ from beatbridge.errors import DomainError
 class Command(BaseCommand):
     help = (
         "Load the fictional Seattle Community Police Service: Seattle's 90 neighbourhoods, "
-        "their teams, residents and an administrator. A second run changes nothing. "
+        "their teams, residents, an administrator, two years of recorded crime to last "
+        "month and problem-solving projects at every stage. A second run changes nothing "
+        "(a run in a later month brings the crime up to date). "
         "Every demo account, the administrator included, has the same published password, "
         "so the command refuses any database but the demo's own (SQLite under the "
         "project's var/) unless given --allow-published-passwords."
@@ -65,6 +69,8 @@ class Command(BaseCommand):
                 alerts = load_alerts(result.force)
                 watch = load_watch(result.force)
                 partners = load_partners(result.force)
+                crimes = load_crimes(result.force)
+                problems = load_problems(result.force)
         except DomainError as error:
             raise CommandError(f"{error.field}: {error.message}") from error
         self.stdout.write(
@@ -115,6 +121,29 @@ class Command(BaseCommand):
                 "engagements": partners.engagements_created,
                 "follow_ups": partners.follow_ups_created,
                 "referrals": partners.referrals_created,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Recorded crime: %(incidents)d incidents and %(outcomes)d outcomes over "
+                "%(months)d months, imported as police.uk files."
+            )
+            % {
+                "incidents": crimes.incidents_created,
+                "outcomes": crimes.outcomes_created,
+                "months": crimes.months_imported,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Problem solving: %(projects)d projects with %(actions)d actions, "
+                "%(assessments)d assessments and %(published)d published summaries."
+            )
+            % {
+                "projects": problems.projects_created,
+                "actions": problems.actions_created,
+                "assessments": problems.assessments_created,
+                "published": problems.summaries_published,
             }
         )
         width = max(len(who) for who, _email in demo_sign_ins())
