@@ -82,6 +82,7 @@ messages: install
 bench: install-test
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/crimes.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
