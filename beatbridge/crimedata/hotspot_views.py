@@ -33,11 +33,17 @@ from beatbridge.web.charts import Shade, area_map
 # Spots listed in the tables, strongest first.
 SPOTS_LISTED = 20
 _SHADES = {
+    # xgettext:no-python-format
     99: ("#8a1c00", gettext_lazy("Hot spot, 99% confidence")),
+    # xgettext:no-python-format
     95: ("#d4351c", gettext_lazy("Hot spot, 95% confidence")),
+    # xgettext:no-python-format
     90: ("#f4a582", gettext_lazy("Hot spot, 90% confidence")),
+    # xgettext:no-python-format
     -90: ("#9ecae1", gettext_lazy("Cold spot, 90% confidence")),
+    # xgettext:no-python-format
     -95: ("#3182bd", gettext_lazy("Cold spot, 95% confidence")),
+    # xgettext:no-python-format
     -99: ("#08519c", gettext_lazy("Cold spot, 99% confidence")),
 }
 _RADIUS_CHOICES = [
