@@ -174,7 +174,9 @@ def _shown(
         "found": found,
         "place": place,
         "what": what,
-        "hot": hot[:SPOTS_LISTED],
+        # The tables list cells holding incidents: a cell next to a hot spot can be hot
+        # itself with none of its own, and the map shows it.
+        "hot": [cell for cell in hot if cell.incidents][:SPOTS_LISTED],
         "cold": cold[:SPOTS_LISTED],
         "map": area_map(
             bounds=found.bounds,
