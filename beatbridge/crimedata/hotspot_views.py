@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from beatbridge.crimedata.categories import ALL_CRIME, ALL_CRIME_LABEL, CrimeCategory
 from beatbridge.crimedata.hotspots import CELL_SIZES
-from beatbridge.crimedata.selectors.counts import category_name, counted_months
+from beatbridge.crimedata.selectors.counts import category_name, counted_months, shift_month
 from beatbridge.crimedata.selectors.hotspots import HotspotMap, hotspot_map
 from beatbridge.errors import DomainError, NotFound
 from beatbridge.places.models import Force
@@ -106,7 +106,7 @@ def force_hotspots(request: HttpRequest, force: str) -> HttpResponse:
     if months and form.is_valid():
         data = form.cleaned_data
         last = _month(data["month_to"]) or months[-1]
-        first = _month(data["month_from"]) or max(months[0], _months_before(last, 11))
+        first = _month(data["month_from"]) or max(months[0], shift_month(last, -11))
         neighbourhood = next(
             (n for n in neighbourhoods_of(found_force) if n.code == data["neighbourhood"]), None
         )
@@ -134,11 +134,6 @@ def force_hotspots(request: HttpRequest, force: str) -> HttpResponse:
     elif months:
         status = 400
     return render(request, "crimedata/hotspots.html", context, status=status)
-
-
-def _months_before(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 - count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _shown(

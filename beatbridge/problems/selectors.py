@@ -70,13 +70,14 @@ def get_project_for_user(user: Any, project_id: int) -> ProjectAccess:
         .prefetch_related("invited_organisations")
         .first()
     )
-    if project is None or not permissions.can_see(user, project):
+    if project is None:
         raise NotFound(_("No such project."), field="project")
-    return ProjectAccess(
-        project=project,
-        may_work=permissions.can_work_on(user, project),
-        acting_for=frozenset(permissions.partner_organisations_in(user, project)),
-    )
+    # The team check once (it reads team assignments), not again through can_see.
+    may_work = permissions.can_work_on(user, project)
+    acting_for = frozenset(permissions.partner_organisations_in(user, project))
+    if not (may_work or acting_for):
+        raise NotFound(_("No such project."), field="project")
+    return ProjectAccess(project=project, may_work=may_work, acting_for=acting_for)
 
 
 def get_action_for_user(user: Any, action_id: int) -> Action:

@@ -22,6 +22,7 @@ from beatbridge.accounts import selectors as accounts_selectors
 from beatbridge.audit.services import record
 from beatbridge.crimedata.categories import CrimeCategory
 from beatbridge.crimedata.selectors.areas import incidents_in_areas
+from beatbridge.crimedata.selectors.counts import months_between
 from beatbridge.errors import DomainError, PermissionDenied
 from beatbridge.partners.models import Organisation
 from beatbridge.places.geo import buffered
@@ -518,10 +519,6 @@ def assess(
     return assessment
 
 
-def _months_between(first: datetime.date, last: datetime.date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
 def _check_periods(
     before: tuple[datetime.date, datetime.date], after: tuple[datetime.date, datetime.date]
 ) -> None:
@@ -535,7 +532,7 @@ def _check_periods(
         raise DomainError(
             _("The before period must end before the after period begins."), field="after"
         )
-    if _months_between(*before) != _months_between(*after):
+    if len(months_between(*before)) != len(months_between(*after)):
         raise DomainError(_("Compare periods of the same number of months."), field="after")
 
 
