@@ -16,7 +16,7 @@ import hashlib
 import time
 import zipfile
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 from beatbridge.crimedata.bulk import insert_rows
 from beatbridge.crimedata.categories import CRIME_TYPES, outcome_types
 from beatbridge.crimedata.models import CrimeImport, Incident, LocationType, Outcome, StreetPoint
-from beatbridge.crimedata.rollups import rebuild_counts
+from beatbridge.crimedata.rollups import rebuild_counts, rebuild_outcome_counts
 from beatbridge.crimedata.sources import NotText, Source, sources_in
 from beatbridge.errors import DomainError
 from beatbridge.places.models import Force
@@ -692,8 +692,8 @@ def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> F
             ) in parsed.rows
         ),
     )
-    rebuild_counts(force=force, months=months)
     refresh_latest_outcomes(Incident.objects.filter(force=force, month__in=months))
+    rebuild_counts(force=force, months=months)
     per_slot = Counter(map(itemgetter(4), parsed.rows))
     return _record(
         force,
@@ -724,11 +724,12 @@ def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) ->
             for month, reference, outcome, slot, line in parsed.rows
         ),
     )
-    refresh_latest_outcomes(
-        Incident.objects.filter(
-            reference__in=Outcome.objects.filter(force=force, month__in=months).values("reference")
-        )
+    updated = Incident.objects.filter(
+        reference__in=Outcome.objects.filter(force=force, month__in=months).values("reference")
     )
+    refresh_latest_outcomes(updated)
+    for crimes_force, crime_months in _months_by_force(updated).items():
+        rebuild_outcome_counts(force=crimes_force, months=crime_months)
     return _record(
         force,
         source_name,
@@ -740,6 +741,15 @@ def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) ->
         outside=0,
         skipped=parsed.problems,
     )
+
+
+def _months_by_force(incidents: QuerySet[Incident]) -> dict[Force, set[datetime.date]]:
+    """The forces and months these incidents fall in (a crime's outcomes can come from
+    another force's file, as police.uk's do when a case moves)."""
+    months: dict[int, set[datetime.date]] = defaultdict(set)
+    for force_id, month in incidents.order_by().values_list("force", "month").distinct():
+        months[force_id].add(month)
+    return {force: months[force.pk] for force in Force.objects.filter(pk__in=months)}
 
 
 def refresh_latest_outcomes(incidents: QuerySet[Incident]) -> None:

@@ -3,8 +3,8 @@
 Locations are anonymous street points (police.uk's "On or near Park Lane"), never an
 address. An incident knows its neighbourhood through its point, written down at
 import so that every count is a plain filter. Dashboards read the rollups
-(``MonthlyCount``, ``PointMonthlyCount``), which the importers rebuild for every
-force and month they touch, never the incidents themselves.
+(``MonthlyCount``, ``PointMonthlyCount``, ``OutcomeMonthlyCount``), which the importers
+rebuild for every force and month they touch, never the incidents themselves.
 """
 
 from __future__ import annotations
@@ -202,6 +202,38 @@ class PointMonthlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.category} {self.month:%Y-%m}: {self.incidents}"
+
+
+class OutcomeMonthlyCount(models.Model):
+    """Incidents per force, neighbourhood, month and category by their latest outcome:
+    "what happened next" on the crime page. ``outcome`` is blank where the source gives
+    none, as for anti-social behaviour."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # The month of the crimes, not of their outcomes.
+    month = models.DateField()
+    category = models.CharField(max_length=48, choices=CrimeCategory.choices)
+    outcome = models.CharField(max_length=64, choices=OutcomeCategory.choices, blank=True)
+    incidents = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["neighbourhood", "month"], name="outcome_count_nbhd_month"),
+            models.Index(fields=["force", "month"], name="outcome_count_force_month"),
+        ]
+        verbose_name = _("outcome monthly count")
+        verbose_name_plural = _("outcome monthly counts")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.month:%Y-%m} {self.outcome or '-'}: {self.incidents}"
 
 
 class CrimeImport(models.Model):

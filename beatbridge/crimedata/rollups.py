@@ -10,12 +10,20 @@ from collections.abc import Collection, Sequence
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 
-from beatbridge.crimedata.models import Incident, MonthlyCount, PointMonthlyCount
+from beatbridge.crimedata.models import (
+    Incident,
+    MonthlyCount,
+    OutcomeMonthlyCount,
+    PointMonthlyCount,
+)
 from beatbridge.places.models import Force
 
 
 def rebuild_counts(*, force: Force, months: Collection[datetime.date]) -> None:
-    """Replace the force's neighbourhood and street-point counts for ``months``."""
+    """Replace the force's neighbourhood, street-point and outcome counts for ``months``.
+
+    Call it after the incidents' latest outcomes are set.
+    """
     if not months:
         return
     months = list(months)
@@ -35,6 +43,25 @@ def rebuild_counts(*, force: Force, months: Collection[datetime.date]) -> None:
         PointMonthlyCount,
         [*by_point, "incidents"],
         incidents.filter(point__isnull=False).values(*by_point).annotate(incidents=Count("id")),
+    )
+    rebuild_outcome_counts(force=force, months=months)
+
+
+def rebuild_outcome_counts(*, force: Force, months: Collection[datetime.date]) -> None:
+    """Replace the force's counts by latest outcome for crimes of ``months``: an outcomes
+    file changes these for crimes of earlier months without touching their other counts."""
+    if not months:
+        return
+    months = list(months)
+    OutcomeMonthlyCount.objects.filter(force=force, month__in=months).delete()
+    by_outcome = ["force", "neighbourhood", "month", "category", "outcome"]
+    _insert_grouped(
+        OutcomeMonthlyCount,
+        [*by_outcome, "incidents"],
+        Incident.objects.filter(force=force, month__in=months)
+        .order_by()
+        .values(*by_outcome)
+        .annotate(incidents=Count("id")),
     )
 
 

@@ -16,6 +16,7 @@ from beatbridge.crimedata.models import (
     LocationType,
     MonthlyCount,
     Outcome,
+    OutcomeMonthlyCount,
     PointMonthlyCount,
     StreetPoint,
 )
@@ -83,6 +84,20 @@ def assert_counts_match_incidents() -> None:
     ]
     assert len(stored_points) == len(by_point)
     assert dict(stored_points) == by_point
+    by_outcome = {
+        (row["force"], row["neighbourhood"], row["month"], row["category"], row["outcome"]): row[
+            "n"
+        ]
+        for row in Incident.objects.order_by()
+        .values("force", "neighbourhood", "month", "category", "outcome")
+        .annotate(n=Count("id"))
+    }
+    stored_outcomes = [
+        ((c.force_id, c.neighbourhood_id, c.month, c.category, c.outcome), c.incidents)
+        for c in OutcomeMonthlyCount.objects.all()
+    ]
+    assert len(stored_outcomes) == len(by_outcome)
+    assert dict(stored_outcomes) == by_outcome
 
 
 def assert_points_exist() -> None:
