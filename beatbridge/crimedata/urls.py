@@ -22,6 +22,11 @@ urlpatterns = [
         name="neighbourhood_crime_csv",
     ),
     path(
+        "forces/<slug:force>/<neighbourhood_code:code>/crime/outcomes.csv",
+        views.neighbourhood_outcomes_csv,
+        name="neighbourhood_outcomes_csv",
+    ),
+    path(
         "forces/<slug:force>/<neighbourhood_code:code>/crime/points.geojson",
         views.neighbourhood_crime_points,
         name="neighbourhood_crime_points",

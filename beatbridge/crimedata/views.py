@@ -1,7 +1,7 @@
 """The public crime page of a neighbourhood, and downloads of what it shows.
 
-Figures come from the count selectors (the monthly rollups), never from incidents. It
-is all public open data, so every visitor sees the same figures. The page is a GET
+Figures come from the count and outcome selectors (the monthly rollups), never from
+incidents. It is all public open data, so every visitor sees the same figures. The page is a GET
 form whose state (the last month shown and the category) lives in the URL, so each
 view of it can be linked to, and the downloads take the same two parameters. A bad
 parameter is a message on the page (400, with the defaults shown) or a plain 400 for
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,10 +45,11 @@ from beatbridge.crimedata.selectors.counts import (
     point_counts,
     shift_month,
 )
+from beatbridge.crimedata.selectors.outcomes import OutcomeSummary, outcome_summary
 from beatbridge.errors import NotFound
 from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
-from beatbridge.web.charts import Series, line_chart
+from beatbridge.web.charts import Series, bar_chart, line_chart
 from beatbridge.web.csv_export import spreadsheet_safe
 
 # How many months the page shows, ending at the chosen month.
@@ -57,6 +60,7 @@ REPEAT_LOCATIONS = 10
 _SIMILAR_RATE = 0.05
 _ALL_OF_IT = gettext_lazy("All crime and anti-social behaviour")
 CSV_COLUMNS = ("month", "category", "count", "year_earlier_count")
+OUTCOME_CSV_COLUMNS = ("category", "outcome", "count")
 
 
 # --- what was asked --------------------------------------------------------------------------
@@ -221,6 +225,9 @@ def _figures(
         category=choice.category,
         limit=REPEAT_LOCATIONS,
     )
+    outcomes = outcome_summary(
+        neighbourhood, first_month=months[0], last_month=months[-1], category=choice.category
+    )
     trend = [TrendRow(*row) for row in zip(months, counts, year_earlier, strict=True)]
     has_trend = any(counts) or any(year_earlier)
     return {
@@ -238,7 +245,18 @@ def _figures(
         "all_crime_query": choice.query(category=None),
         "all_crime_change": _change(dashboard.total, dashboard.year_earlier_total),
         "points": points,
+        "map": {
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        },
+        "outcomes": outcomes,
+        "outcomes_chart": _outcomes_chart(neighbourhood, outcomes) if outcomes.crimes else None,
+        # police.uk gives anti-social behaviour no outcomes: there is nothing to tabulate.
+        "outcomes_not_given": choice.category == CrimeCategory.ANTI_SOCIAL_BEHAVIOUR,
         "csv_url": _download_url("crimedata:neighbourhood_crime_csv", neighbourhood, choice),
+        "outcomes_csv_url": _download_url(
+            "crimedata:neighbourhood_outcomes_csv", neighbourhood, choice
+        ),
         "geojson_url": _download_url("crimedata:neighbourhood_crime_points", neighbourhood, choice),
     }
 
@@ -290,6 +308,22 @@ def _trend_chart(
             "last": date_format(months[-1], "YEAR_MONTH_FORMAT"),
         },
         chart_id="crime-trend",
+    )
+
+
+def _outcomes_chart(neighbourhood: Neighbourhood, outcomes: OutcomeSummary) -> SafeString:
+    items = [(row.name, row.crimes) for row in outcomes.outcomes]
+    if outcomes.without_outcome:
+        items.append((_("No outcome given"), outcomes.without_outcome))
+    return bar_chart(
+        items=items,
+        title=_("What happened next: crimes in %(name)s by their latest outcome")
+        % {"name": neighbourhood.name},
+        description=_(
+            "One bar for each outcome, the most frequent first, its length the number of "
+            "crimes. The table below gives the same figures with their shares."
+        ),
+        chart_id="crime-outcomes",
     )
 
 
@@ -355,19 +389,16 @@ def neighbourhood_crime_csv(request: HttpRequest, force: str, code: str) -> Http
     choice = _choose(request, neighbourhood)
     if not choice.is_valid:
         return _bad_download(choice.form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    dashboard = None
+    rows: list[list[Any]] = []
+    period = None
     if choice.last_month is not None:
         dashboard = neighbourhood_dashboard(
             neighbourhood, last_month=choice.last_month, months=MONTHS_SHOWN
         )
-        for row in _csv_rows(dashboard, choice.category):
-            writer.writerow([spreadsheet_safe(cell) for cell in row])
-    period = (dashboard.months[0], dashboard.months[-1]) if dashboard and dashboard.months else None
+        rows = _csv_rows(dashboard, choice.category)
+        period = (dashboard.months[0], dashboard.months[-1]) if dashboard.months else None
     filename = _filename("crime", neighbourhood, period, choice.category, "csv")
-    return _public_download(request, response, filename)
+    return _csv_download(request, CSV_COLUMNS, rows, filename)
 
 
 def _csv_rows(dashboard: CrimeDashboard, category: str | None) -> list[list[Any]]:
@@ -385,16 +416,35 @@ def _csv_rows(dashboard: CrimeDashboard, category: str | None) -> list[list[Any]
 
 
 @require_safe
+def neighbourhood_outcomes_csv(request: HttpRequest, force: str, code: str) -> HttpResponse:
+    """The crimes the page shows by latest outcome, a row per category and outcome, as CSV.
+
+    The outcome is blank where the source gives none (all anti-social behaviour).
+    """
+    neighbourhood = _neighbourhood_or_404(force, code)
+    choice = _choose(request, neighbourhood)
+    if not choice.is_valid:
+        return _bad_download(choice.form)
+    window = _window(choice)
+    rows: tuple[tuple[str, str, int], ...] = ()
+    if window is not None:
+        rows = outcome_summary(
+            neighbourhood, first_month=window[0], last_month=window[1], category=choice.category
+        ).by_category
+    filename = _filename("crime-outcomes", neighbourhood, window, choice.category, "csv")
+    return _csv_download(request, OUTCOME_CSV_COLUMNS, rows, filename)
+
+
+@require_safe
 def neighbourhood_crime_points(request: HttpRequest, force: str, code: str) -> HttpResponse:
     """The street points of the period and category, with their counts, as GeoJSON."""
     neighbourhood = _neighbourhood_or_404(force, code)
     choice = _choose(request, neighbourhood)
     if not choice.is_valid:
         return _bad_download(choice.form)
-    window = None
+    window = _window(choice)
     points: list[PointCount] = []
-    if choice.last_month is not None:
-        window = (shift_month(choice.last_month, 1 - MONTHS_SHOWN), choice.last_month)
+    if window is not None:
         points = point_counts(
             neighbourhood, first_month=window[0], last_month=window[1], category=choice.category
         )
@@ -421,6 +471,13 @@ def neighbourhood_crime_points(request: HttpRequest, force: str, code: str) -> H
     return _public_download(request, response, filename)
 
 
+def _window(choice: Choice) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last month the page shows for the choice; None without figures."""
+    if choice.last_month is None:
+        return None
+    return shift_month(choice.last_month, 1 - MONTHS_SHOWN), choice.last_month
+
+
 def _filename(
     prefix: str,
     neighbourhood: Neighbourhood,
@@ -436,6 +493,17 @@ def _filename(
     if category:
         parts.append(category)
     return "-".join(parts) + f".{extension}"
+
+
+def _csv_download(
+    request: HttpRequest, columns: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return _public_download(request, response, filename)
 
 
 def _public_download(request: HttpRequest, response: HttpResponse, filename: str) -> HttpResponse:

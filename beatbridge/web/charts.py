@@ -149,29 +149,29 @@ def bar_chart(
     chart_id: str,
     width: int = 640,
 ) -> SafeString:
-    """Horizontal bars, one per (label, value), longest first as given; values printed."""
-    row = 28
-    label_width = 260
+    """Horizontal bars, one per (label, value), in the order given; values printed.
+
+    Each label sits above its bar, across the whole width, so long names (police.uk's
+    outcomes) are never cut short.
+    """
+    row = 44
     height = max(row * len(items), row)
     largest = max((value for _label_text, value in items), default=0) or 1
-    bar_room = width - label_width - 64
+    bar_room = width - 64
     bars = format_html_join(
         "",
-        '<text x="{}" y="{}" class="chart-axis" text-anchor="end">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+        '<text x="0" y="{}" class="chart-legend">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="16" fill="{}"/>'
         '<text x="{}" y="{}" class="chart-axis">{}</text>',
         (
             (
-                label_width - 8,
-                index * row + 18,
+                index * row + 14,
                 label,
-                label_width,
-                index * row + 6,
+                index * row + 20,
                 round(bar_room * value / largest, 1),
-                row - 10,
                 _COLOURS[0],
-                label_width + round(bar_room * value / largest, 1) + 6,
-                index * row + 18,
+                round(bar_room * value / largest, 1) + 6,
+                index * row + 33,
                 _label(value),
             )
             for index, (label, value) in enumerate(items)

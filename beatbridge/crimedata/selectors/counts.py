@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Max, Min, Q, QuerySet, Sum
+from django.db.models import F, Max, Min, Q, QuerySet, Sum, TextChoices
 from django.utils.translation import gettext as _
 
-from beatbridge.crimedata.categories import CrimeCategory
+from beatbridge.crimedata.categories import CrimeCategory, OutcomeCategory
 from beatbridge.crimedata.models import Incident, MonthlyCount, PointMonthlyCount
 from beatbridge.errors import DomainError
 from beatbridge.places import selectors as places
@@ -31,10 +31,19 @@ _CATEGORY_ORDER = {str(category.value): index for index, category in enumerate(C
 
 def category_name(category: str) -> str:
     """A category's name in the active language; an id we do not know stays as it is."""
+    return _name_of(CrimeCategory, category)
+
+
+def outcome_name(outcome: str) -> str:
+    """An outcome's name in the active language; an id we do not know stays as it is."""
+    return _name_of(OutcomeCategory, outcome)
+
+
+def _name_of(choices: type[TextChoices], value: str) -> str:
     try:
-        return str(CrimeCategory(category).label)
+        return str(choices(value).label)
     except ValueError:
-        return category
+        return value
 
 
 def shift_month(month: datetime.date, months: int) -> datetime.date:

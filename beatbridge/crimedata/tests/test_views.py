@@ -16,7 +16,13 @@ from django.urls import reverse
 
 from beatbridge.accounts.tests.factories import UserFactory
 from beatbridge.crimedata.importing import import_police_uk
-from beatbridge.crimedata.tests.files import street_row, write_street_file
+from beatbridge.crimedata.tests.files import (
+    crime_id,
+    outcome_row,
+    street_row,
+    write_outcomes_file,
+    write_street_file,
+)
 from beatbridge.places import services as places_services
 from beatbridge.places.tests.factories import NeighbourhoodFactory, square
 
@@ -26,6 +32,7 @@ FREMONT = {"force": "seattle", "code": "N-FRE"}
 PAGE_URL = reverse("crimedata:neighbourhood_crime", kwargs=FREMONT)
 CSV_URL = reverse("crimedata:neighbourhood_crime_csv", kwargs=FREMONT)
 GEOJSON_URL = reverse("crimedata:neighbourhood_crime_points", kwargs=FREMONT)
+OUTCOMES_CSV_URL = reverse("crimedata:neighbourhood_outcomes_csv", kwargs=FREMONT)
 # Inside Fremont (conftest: the 0.01° square from -122.35, 47.65).
 PARK_LANE = {"latitude": "47.655", "longitude": "-122.345", "location": "On or near Park Lane"}
 ELM_STREET = {"latitude": "47.652", "longitude": "-122.342", "location": "On or near Elm Street"}
@@ -306,6 +313,7 @@ def test_a_force_without_figures_says_so_plainly(client: Client, fremont):
     [
         "crimedata:neighbourhood_crime",
         "crimedata:neighbourhood_crime_csv",
+        "crimedata:neighbourhood_outcomes_csv",
         "crimedata:neighbourhood_crime_points",
     ],
 )
@@ -322,13 +330,15 @@ def test_the_page_is_public_and_the_same_for_a_signed_in_resident(client: Client
     assert "Sign out" in signed_in.content.decode()
     for html in (anonymous.content.decode(), signed_in.content.decode()):
         assert _table(html, "category-table")[-1] == ["All crime", "7", "3", "up 133%"]
+        assert _table(html, "outcomes-table")[-1] == ["All crimes", "5", "100%"]
 
 
 def test_the_page_takes_a_fixed_number_of_queries(
     client: Client, imported, django_assert_max_num_queries
 ):
-    # The neighbourhood, the months offered, the dashboard's three, the street points.
-    with django_assert_max_num_queries(6):
+    # The neighbourhood, the months offered, the dashboard's three, the street points, the
+    # outcomes.
+    with django_assert_max_num_queries(7):
         assert client.get(PAGE_URL, {"category": "burglary"}).status_code == 200
 
 
@@ -336,7 +346,7 @@ def test_the_signed_in_page_takes_a_fixed_number_of_queries(
     client: Client, imported, django_assert_max_num_queries
 ):
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(PAGE_URL).status_code == 200
 
 
@@ -424,9 +434,10 @@ def test_the_page_links_to_downloads_of_what_it_shows(client: Client, imported):
 
     assert f'href="{CSV_URL}?month=2017-07&amp;category=burglary"' in html
     assert f'href="{GEOJSON_URL}?month=2017-07&amp;category=burglary"' in html
+    assert f'href="{OUTCOMES_CSV_URL}?month=2017-07&amp;category=burglary"' in html
 
 
-@pytest.mark.parametrize("url", [CSV_URL, GEOJSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, OUTCOMES_CSV_URL, GEOJSON_URL])
 @pytest.mark.parametrize(
     ("query", "field"), [({"month": "2017-13"}, "month"), ({"category": "nope"}, "category")]
 )
@@ -439,7 +450,7 @@ def test_a_download_with_a_bad_choice_is_400_naming_the_field(
     assert response.content.decode().startswith(f"{field}: ")
 
 
-@pytest.mark.parametrize("url", [CSV_URL, GEOJSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, OUTCOMES_CSV_URL, GEOJSON_URL])
 def test_an_unchanged_download_is_answered_with_304(client: Client, imported, url):
     first = client.get(url)
     again = client.get(url, headers={"if-none-match": first["ETag"]})
@@ -451,3 +462,157 @@ def test_an_unchanged_download_is_answered_with_304(client: Client, imported, ur
 def test_downloads_of_a_force_without_figures_are_empty(client: Client, fremont):
     assert _csv(client.get(CSV_URL)) == [["month", "category", "count", "year_earlier_count"]]
     assert json.loads(client.get(GEOJSON_URL).content)["features"] == []
+    assert _csv(client.get(OUTCOMES_CSV_URL)) == [["category", "outcome", "count"]]
+
+
+# --- what happened next ------------------------------------------------------------------------
+
+# The first of July's Park Lane burglaries, as FILES writes it.
+SENT_TO_PRISON = crime_id(
+    "2017-07Burglary{latitude}{longitude}{location}Burglary 0".format(**PARK_LANE)
+)
+
+
+@pytest.fixture
+def one_sent_to_prison(imported, tmp_path: Path):
+    """An outcomes file of August 2017: one of Fremont's July burglaries ends in prison."""
+    folder = tmp_path / "outcomes"
+    write_outcomes_file(
+        folder,
+        [outcome_row(reference=SENT_TO_PRISON, outcome="Offender sent to prison", **PARK_LANE)],
+        month="2017-08",
+    )
+    result = import_police_uk(paths=[folder], force_slug="seattle")
+    assert not result.refused, result.refused
+
+
+def test_what_happened_next_gives_each_latest_outcome_with_its_share(
+    client: Client, one_sent_to_prison
+):
+    html = client.get(PAGE_URL).content.decode()
+
+    assert _table(html, "outcomes-table") == [
+        ["Latest outcome", "Crimes", "Share"],
+        ["Under investigation", "4", "80%"],
+        ["Offender sent to prison", "1", "20%"],
+        ["All crimes", "5", "100%"],
+    ]
+    text = _text(html)
+    assert "the latest outcome Seattle Police has recorded so far" in text
+    assert "Recent crimes are often still under investigation" in text
+    assert (
+        "Police data gives no outcomes for anti-social behaviour, so the 2 incidents of "
+        "anti-social behaviour in these months are not counted here." in text
+    )
+
+
+def test_the_outcomes_chart_draws_a_bar_per_outcome(client: Client, one_sent_to_prison):
+    html = client.get(PAGE_URL).content.decode()
+
+    chart = re.search(r'<svg[^>]*aria-labelledby="crime-outcomes-title.*?</svg>', html, re.S)
+    assert chart, "no outcomes chart"
+    assert chart.group(0).count("<rect") == 2
+    assert "Offender sent to prison" in chart.group(0)
+
+
+def test_crimes_with_no_outcome_given_are_a_row_of_their_own(
+    client: Client, fremont, tmp_path: Path
+):
+    rows = [
+        street_row(crime_type="Burglary", outcome="", context="0", **PARK_LANE),
+        street_row(crime_type="Burglary", context="1", **PARK_LANE),
+    ]
+    write_street_file(tmp_path, rows, month="2017-07")
+    import_police_uk(paths=[tmp_path], force_slug="seattle")
+
+    html = client.get(PAGE_URL).content.decode()
+
+    assert _table(html, "outcomes-table")[1:] == [
+        ["Under investigation", "1", "50%"],
+        ["No outcome given", "1", "50%"],
+        ["All crimes", "2", "100%"],
+    ]
+    assert "Seattle Police has published no outcome at all" in _text(html)
+    assert "anti-social behaviour in these months" not in _text(html)
+
+
+def test_anti_social_behaviour_alone_says_it_has_no_outcomes_instead_of_a_table(
+    client: Client, imported
+):
+    html = client.get(PAGE_URL, {"category": "anti-social-behaviour"}).content.decode()
+
+    assert 'id="outcomes-table"' not in html
+    assert "Police data gives no outcomes for anti-social behaviour, so there is nothing" in (
+        _text(html)
+    )
+
+
+def test_a_category_without_crimes_here_says_there_is_no_outcome(client: Client, imported):
+    html = client.get(PAGE_URL, {"category": "shoplifting"}).content.decode()
+
+    assert 'id="outcomes-table"' not in html
+    assert "No crime of this kind was recorded in Fremont in these months, so there is no" in (
+        _text(html)
+    )
+
+
+def test_the_outcomes_are_inside_the_figures_htmx_swaps(client: Client, imported):
+    html = client.get(PAGE_URL, {"category": "burglary"}).content.decode()
+
+    figures = html.index('<div id="crime-figures">')
+    assert figures < html.index('id="outcomes-heading"') < html.index('id="downloads-heading"')
+    assert _table(html, "outcomes-table")[-1] == ["All crimes", "4", "100%"]
+
+
+def test_the_outcomes_csv_holds_each_category_and_latest_outcome(
+    client: Client, one_sent_to_prison
+):
+    response = client.get(OUTCOMES_CSV_URL, {"month": "2017-07"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="crime-outcomes-seattle-N-FRE-2016-08-to-2017-07.csv"'
+    )
+    assert _csv(response) == [
+        ["category", "outcome", "count"],
+        ["anti-social-behaviour", "", "2"],
+        ["burglary", "imprisoned", "1"],
+        ["burglary", "under-investigation", "3"],
+        ["vehicle-crime", "under-investigation", "1"],
+    ]
+
+
+def test_the_outcomes_csv_of_one_category_holds_only_it(client: Client, one_sent_to_prison):
+    response = client.get(OUTCOMES_CSV_URL, {"category": "vehicle-crime"})
+
+    assert _csv(response)[1:] == [["vehicle-crime", "under-investigation", "1"]]
+    assert response["Content-Disposition"].endswith('2016-08-to-2017-07-vehicle-crime.csv"')
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+
+def test_the_map_reads_the_street_points_of_the_choice_within_the_boundary(
+    client: Client, imported
+):
+    html = client.get(PAGE_URL, {"category": "burglary"}).content.decode()
+
+    points_url = f"{GEOJSON_URL}?month=2017-07&amp;category=burglary"
+    assert re.search(
+        rf'<div class="map" hidden data-map [^>]*data-points-url="{re.escape(points_url)}"', html
+    )
+    assert 'data-boundary="crime-map-boundary"' in html
+    boundary = re.search(
+        r'<script id="crime-map-boundary" type="application/json">(.*?)</script>', html
+    )
+    assert json.loads(boundary.group(1))["type"] == "Polygon"
+    # Without script the map stays hidden: the table of places is what everyone gets.
+    assert 'id="points-table"' in html
+    assert "vendor/leaflet/leaflet.js" in html and "web/map.js" in html
+
+
+def test_there_is_no_map_without_street_points(client: Client, imported):
+    html = client.get(PAGE_URL, {"category": "shoplifting"}).content.decode()
+
+    assert "data-points-url" not in html
