@@ -25,6 +25,7 @@ from ninja import Field, Form, Path, Query, Router, Schema
 
 from beatbridge.accounts import selectors as accounts_selectors
 from beatbridge.crimedata.selectors import streets
+from beatbridge.crimedata.selectors.counts import latest_month
 from beatbridge.errors import DomainError, NotFound
 from beatbridge.places import selectors
 from beatbridge.places.api import FORCE_ID, NEIGHBOURHOOD_ID, ErrorOut
@@ -152,7 +153,7 @@ def _month(text: str | None, *, outcomes: bool = False) -> datetime.date | None:
     with data; None when there is no data at all."""
     if text:
         return datetime.date(int(text[:4]), int(text[5:]), 1)
-    return streets.latest_outcome_month() if outcomes else streets.latest_crime_month()
+    return streets.latest_outcome_month() if outcomes else latest_month()
 
 
 @router.get("/forces", response=list[PoliceUkForceSummaryOut])
@@ -205,7 +206,7 @@ def list_crime_dates(request: HttpRequest) -> Any:
 @router.get("/crime-last-updated", response={200: PoliceUkLastUpdatedOut, 404: ErrorOut})
 def get_crime_last_updated(request: HttpRequest) -> Any:
     """The latest month with crimes, as police.uk writes it ("YYYY-MM-01")."""
-    month = streets.latest_crime_month()
+    month = latest_month()
     if month is None:
         raise NotFound(_("No crime data has been imported yet."), field=None)
     return {"date": month.isoformat()}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from beatbridge.crimedata.categories import CrimeCategory, OutcomeCategory
 from beatbridge.crimedata.models import Incident, MonthlyCount, PointMonthlyCount
+from beatbridge.crimedata.selectors.streets import months_with_crimes
 from beatbridge.errors import DomainError
 from beatbridge.places import selectors as places
 from beatbridge.places.models import Force, Neighbourhood
@@ -57,11 +58,9 @@ def shift_month(month: datetime.date, months: int) -> datetime.date:
 
 
 def latest_month(force: Force | None = None) -> datetime.date | None:
-    """The latest month with any counted incident, of ``force`` or of any force."""
-    counts = (
-        MonthlyCount.objects.all() if force is None else MonthlyCount.objects.filter(force=force)
-    )
-    return counts.aggregate(latest=Max("month"))["latest"]
+    """The latest month with any incident, of ``force`` or of any force."""
+    months = months_with_crimes(force)
+    return months[0] if months else None
 
 
 def counted_months(force: Force) -> list[datetime.date]:

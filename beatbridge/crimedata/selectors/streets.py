@@ -127,21 +127,15 @@ def category_filter(category: str) -> str | None:
 # --- months ---------------------------------------------------------------------------------
 
 
-def months_with_crimes() -> list[datetime.date]:
-    """The months that hold crimes, newest first.
+def months_with_crimes(force: Force | None = None) -> list[datetime.date]:
+    """The months that hold crimes, of ``force`` or of any force, newest first.
 
-    Read from the import ledger (a row per file imported), not from the incidents: a few
-    rows however many incidents there are. It is exact because importing is the only way
-    incidents arrive, and an import replaces a month's incidents with its own, never with
-    none (a file's months are those of its rows).
+    Read from the import ledger (a row per file imported), not from the incidents or
+    their counts: a few rows however many incidents there are. It is exact because
+    importing is the only way incidents arrive, and an import replaces a month's
+    incidents with its own, never with none (a file's months are those of its rows).
     """
-    return _months_imported(_CRIME_KINDS)
-
-
-def latest_crime_month() -> datetime.date | None:
-    """The newest month that holds crimes; None when there are none at all."""
-    months = months_with_crimes()
-    return months[0] if months else None
+    return _months_imported(_CRIME_KINDS, force)
 
 
 def latest_outcome_month() -> datetime.date | None:
@@ -150,8 +144,11 @@ def latest_outcome_month() -> datetime.date | None:
     return months[0] if months else None
 
 
-def _months_imported(kinds: Sequence[str]) -> list[datetime.date]:
-    listed = CrimeImport.objects.filter(kind__in=kinds).values_list("months", flat=True)
+def _months_imported(kinds: Sequence[str], force: Force | None = None) -> list[datetime.date]:
+    imports = CrimeImport.objects.filter(kind__in=kinds)
+    if force is not None:
+        imports = imports.filter(force=force)
+    listed = imports.values_list("months", flat=True)
     names = {name for months in listed for name in months}
     return sorted((datetime.date(int(name[:4]), int(name[5:7]), 1) for name in names), reverse=True)
 
