@@ -202,8 +202,11 @@ class _City:
     def account(self, email: str) -> User | None:
         return active_account_by_email(email)
 
-    def contact(self, organisation: Organisation) -> User | None:
-        """Who acts for the organisation: its primary active contact."""
+    def acting_for(self, organisation: Organisation) -> User | None:
+        """Who updates the organisation's actions: the published demo partner for their
+        own council, else the organisation's primary active contact."""
+        if organisation.name == SAMS_COUNCIL and (partner := self.account(DEMO_PARTNER[0])):
+            return partner
         contact = contacts_of(organisation, include_ended=False).first()
         return contact.user if contact is not None else None
 
@@ -271,6 +274,30 @@ def _polygon(ring: list[list[float]]) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """A question of the analysis, and what its asker found, once they have."""
+
+    asked_on: datetime.date
+    by: User
+    question: str
+    found_on: datetime.date | None = None
+    finding: str = ""
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """An action of the response, owned by an officer or by a partner (named: left out
+    where the demo lacks it), and its owner's later update: (day, status, note)."""
+
+    planned_on: datetime.date
+    description: str
+    due_on: datetime.date
+    officer: User | None = None
+    partner: str = ""
+    update: tuple[datetime.date, str, str] | None = None
+
+
 # --- dating the steps ---------------------------------------------------------------------
 
 
@@ -280,6 +307,7 @@ class _Diary:
 
     def __init__(self, city: _City, title: str) -> None:
         self.city = city
+        self.title = title
         self.rng = random.Random(f"{city.seed}:problems:{title}")  # noqa: S311 (made-up data)
         self.project: Project | None = None
         self.moment: datetime.datetime | None = None
@@ -310,8 +338,16 @@ class _Diary:
             raise RuntimeError("Start the project before taking its other steps.")
         return self.project
 
-    def start(self, day: datetime.date, actor: User, **details: Any) -> Project:
-        self.project = self._step(day, services.start_project, actor=actor, **details)
+    def start(self, day: datetime.date, actor: User, code: str, **details: Any) -> Project:
+        """Start the project in the neighbourhood of ``code``."""
+        self.project = self._step(
+            day,
+            services.start_project,
+            actor=actor,
+            neighbourhoods=[self.city.neighbourhoods[code]],
+            title=self.title,
+            **details,
+        )
         Project.objects.filter(pk=self._project.pk).update(created_at=self.moment)
         self.city.projects += 1
         return self._project
@@ -322,61 +358,80 @@ class _Diary:
     def advance(self, day: datetime.date, actor: User) -> None:
         self._step(day, services.advance_stage, actor=actor, project=self._project)
 
-    def ask(self, day: datetime.date, actor: User, question: str) -> Question:
-        asked: Question = self._step(
-            day, services.ask_question, actor=actor, project=self._project, question=question
-        )
-        Question.objects.filter(pk=asked.pk).update(asked_at=self.moment)
-        return asked
-
-    def find(self, day: datetime.date, actor: User, question: Question, finding: str) -> None:
-        self._step(day, services.record_finding, actor=actor, question=question, finding=finding)
-        Question.objects.filter(pk=question.pk).update(answered_at=self.moment)
+    def inquire(self, questions: list[_Asked]) -> None:
+        """Ask each question and record each finding, in the order of their days (a
+        question before its finding on the same day)."""
+        steps = [(q.asked_on, n, q) for n, q in enumerate(questions)]
+        steps += [(q.found_on, n, q) for n, q in enumerate(questions) if q.found_on]
+        asked: dict[int, Question] = {}
+        for day, n, question in sorted(steps, key=lambda step: step[0]):
+            if n not in asked:
+                asked[n] = self._step(
+                    day,
+                    services.ask_question,
+                    actor=question.by,
+                    project=self._project,
+                    question=question.question,
+                )
+                Question.objects.filter(pk=asked[n].pk).update(asked_at=self.moment)
+            else:
+                self._step(
+                    day,
+                    services.record_finding,
+                    actor=question.by,
+                    question=asked[n],
+                    finding=question.finding,
+                )
+                Question.objects.filter(pk=asked[n].pk).update(answered_at=self.moment)
 
     def snapshot(self, day: datetime.date, actor: User) -> None:
         self._step(day, services.take_snapshot, actor=actor, project=self._project)
         Project.objects.filter(pk=self._project.pk).update(snapshot_taken_at=self.moment)
 
-    def invite(self, day: datetime.date, actor: User, organisation: Organisation) -> None:
-        self._step(
-            day,
-            services.invite_partner,
-            actor=actor,
-            project=self._project,
-            organisation=organisation,
-        )
+    def invite(self, day: datetime.date, actor: User, names: tuple[str, ...]) -> None:
+        """Invite the partners of these names that the demo has."""
+        for name in names:
+            if name in self.city.organisations:
+                self._step(
+                    day,
+                    services.invite_partner,
+                    actor=actor,
+                    project=self._project,
+                    organisation=self.city.organisations[name],
+                )
 
-    def act(
-        self,
-        day: datetime.date,
-        actor: User,
-        description: str,
-        *,
-        officer: User | None = None,
-        organisation: Organisation | None = None,
-        due_on: datetime.date,
-    ) -> Action:
-        action: Action = self._step(
-            day,
-            services.add_action,
-            actor=actor,
-            project=self._project,
-            description=description,
-            owner_officer_id=officer.pk if officer is not None else None,
-            owner_organisation_id=organisation.pk if organisation is not None else None,
-            due_on=due_on,
-        )
-        Action.objects.filter(pk=action.pk).update(created_at=self.moment, updated_at=self.moment)
-        self.city.actions += 1
-        return action
-
-    def progress(
-        self, day: datetime.date, actor: User, action: Action, status: str, note: str
-    ) -> None:
-        self._step(
-            day, services.update_action, actor=actor, action=action, status=status, note=note
-        )
-        Action.objects.filter(pk=action.pk).update(updated_at=self.moment)
+    def respond(self, planner: User, actions: list[_Planned]) -> None:
+        """Plan each action, then take its owner's update (a partner's by who acts for
+        it), the updates in the order of their days."""
+        updates = []
+        for planned in actions:
+            organisation = self.city.organisations.get(planned.partner)
+            if planned.partner and organisation is None:
+                continue
+            action: Action = self._step(
+                planned.planned_on,
+                services.add_action,
+                actor=planner,
+                project=self._project,
+                description=planned.description,
+                owner_officer_id=planned.officer.pk if planned.officer is not None else None,
+                owner_organisation_id=organisation.pk if organisation is not None else None,
+                due_on=planned.due_on,
+            )
+            Action.objects.filter(pk=action.pk).update(
+                created_at=self.moment, updated_at=self.moment
+            )
+            self.city.actions += 1
+            if planned.update is not None:
+                owner = planned.officer or (
+                    self.city.acting_for(organisation) if organisation is not None else None
+                )
+                updates.append((planned.update, owner or planner, action))
+        for (day, status, note), by, action in sorted(updates, key=lambda update: update[0][0]):
+            self._step(
+                day, services.update_action, actor=by, action=action, status=status, note=note
+            )
+            Action.objects.filter(pk=action.pk).update(updated_at=self.moment)
 
     def assess(self, day: datetime.date, actor: User, **arguments: Any) -> Assessment:
         assessment: Assessment = self._step(
@@ -427,8 +482,7 @@ def _university_way(city: _City, title: str) -> None:
     diary.start(
         city.day(5),
         officer,
-        neighbourhoods=[city.neighbourhoods[code]],
-        title=title,
+        code,
         description=(
             "The hotspot map shows the block of University Way NE by the bus stops as the "
             "busiest in the neighbourhood every month: drinking and shouting on the "
@@ -457,8 +511,7 @@ def _occidental_square(city: _City, title: str) -> None:
     diary.start(
         city.day(30),
         officer,
-        neighbourhoods=[city.neighbourhoods[code]],
-        title=title,
+        code,
         description=(
             "People deal drugs in the square from late morning, and fights break out "
             "between dealers and buyers in the afternoon. People who work nearby and "
@@ -482,31 +535,35 @@ def _occidental_square(city: _City, title: str) -> None:
         place="Occidental Square: low walls and the pergola hide hand-offs from the street, and the coffee kiosk that kept an eye on it closed in the spring.",
         manager="The city's parks department, which runs the square, and the business improvement area around it.",
     )
-    busiest = diary.ask(city.day(24), officer, "When is the square busiest with dealing?")
-    buyers = diary.ask(city.day(24), officer, "Where do the buyers come from?")
-    layout = diary.ask(city.day(20), officer, "What does the square's layout offer them?")
-    diary.find(
-        city.day(18),
-        officer,
-        busiest,
-        "From 11am to 4pm on weekdays, when the lunchtime crowd gives cover; much less at weekends.",
-    )
-    diary.find(
-        city.day(12),
-        officer,
-        buyers,
-        "Most walk over from the bus stops on 3rd Ave and from the light rail station; few drive.",
-    )
-    diary.find(
-        city.day(9),
-        officer,
-        layout,
-        "Places to sit out of sight, no one working in the square since the kiosk closed, and four ways out.",
-    )
-    diary.ask(
-        city.day(6),
-        officer,
-        "Would the businesses around the square pay for a daytime ambassador?",
+    diary.inquire(
+        [
+            _Asked(
+                city.day(24),
+                officer,
+                "When is the square busiest with dealing?",
+                city.day(18),
+                "From 11am to 4pm on weekdays, when the lunchtime crowd gives cover; much less at weekends.",
+            ),
+            _Asked(
+                city.day(24),
+                officer,
+                "Where do the buyers come from?",
+                city.day(12),
+                "Most walk over from the bus stops on 3rd Ave and from the light rail station; few drive.",
+            ),
+            _Asked(
+                city.day(20),
+                officer,
+                "What does the square's layout offer them?",
+                city.day(9),
+                "Places to sit out of sight, no one working in the square since the kiosk closed, and four ways out.",
+            ),
+            _Asked(
+                city.day(6),
+                officer,
+                "Would the businesses around the square pay for a daytime ambassador?",
+            ),
+        ]
     )
     diary.snapshot(city.day(3), officer)
     diary.close()
@@ -524,8 +581,7 @@ def _canal_car_parks(city: _City, title: str) -> None:
     diary.start(
         city.day(52),
         officer,
-        neighbourhoods=[city.neighbourhoods[code]],
-        title=title,
+        code,
         description=(
             "Windows smashed and bags taken from cars left in the small car parks along the "
             "canal trail, mostly overnight and at weekends. Many of the owners are rowers, "
@@ -548,84 +604,73 @@ def _canal_car_parks(city: _City, title: str) -> None:
         place="Four small car parks between the trail and the canal, hidden behind hedges.",
         manager="The city's parks department, which owns the car parks and the hedges.",
     )
-    reporting = diary.ask(city.day(44), officer, "Why are so few of these break-ins reported?")
-    diary.find(
-        city.day(38),
-        officer,
-        reporting,
-        "Most owners live elsewhere and expect nothing to come of it. The council's survey of trail users found three break-ins for every one reported to us.",
+    diary.inquire(
+        [
+            _Asked(
+                city.day(44),
+                officer,
+                "Why are so few of these break-ins reported?",
+                city.day(38),
+                "Most owners live elsewhere and expect nothing to come of it. The council's survey of trail users found three break-ins for every one reported to us.",
+            ),
+            _Asked(
+                city.day(36),
+                officer,
+                "Would a gate at the rowing club's car park help, or move it on?",
+            ),
+        ]
     )
-    diary.ask(
-        city.day(36), officer, "Would a gate at the rowing club's car park help, or move it on?"
-    )
-    council = city.organisations.get(SAMS_COUNCIL)
-    parks = city.organisations.get(PARKS)
-    for organisation in (council, parks):
-        if organisation is not None:
-            diary.invite(city.day(25), liaison, organisation)
+    diary.invite(city.day(25), liaison, (SAMS_COUNCIL, PARKS))
     diary.advance(city.day(24), officer)
-    patrols = diary.act(
-        city.day(23),
+    diary.respond(
         officer,
-        "Plain-clothes patrols of the car parks on Friday and Saturday nights for six weeks",
-        officer=officer,
-        due_on=city.day(-19),
+        [
+            _Planned(
+                city.day(23),
+                "Plain-clothes patrols of the car parks on Friday and Saturday nights for six weeks",
+                due_on=city.day(-19),
+                officer=officer,
+                update=(
+                    city.day(9),
+                    ActionStatus.IN_PROGRESS,
+                    "Three weekends done; one man arrested trying car doors.",
+                ),
+            ),
+            _Planned(
+                city.day(23),
+                "Ask the city for a camera at the largest car park",
+                due_on=city.day(5),
+                officer=liaison,
+                update=(
+                    city.day(6),
+                    ActionStatus.DROPPED,
+                    "The city has no money for cameras on the trail this year; we will ask again in the spring.",
+                ),
+            ),
+            _Planned(
+                city.day(22),
+                "Cut back the hedges that hide the car parks from the trail and the street",
+                due_on=city.day(-30),
+                partner=PARKS,
+                update=(
+                    city.day(2),
+                    ActionStatus.PLANNED,
+                    "On the parks crew's list for next month.",
+                ),
+            ),
+            _Planned(
+                city.day(22),
+                "Signs in every car park and leaflets on windscreens: leave nothing on show",
+                due_on=city.day(8),
+                partner=SAMS_COUNCIL,
+                update=(
+                    city.day(10),
+                    ActionStatus.DONE,
+                    "Signs are up in all four car parks, and volunteers put 600 leaflets on windscreens over two weekends.",
+                ),
+            ),
+        ],
     )
-    camera = diary.act(
-        city.day(23),
-        officer,
-        "Ask the city for a camera at the largest car park",
-        officer=liaison,
-        due_on=city.day(5),
-    )
-    hedges = (
-        diary.act(
-            city.day(22),
-            officer,
-            "Cut back the hedges that hide the car parks from the trail and the street",
-            organisation=parks,
-            due_on=city.day(-30),
-        )
-        if parks is not None
-        else None
-    )
-    if council is not None:
-        leaflets = diary.act(
-            city.day(22),
-            officer,
-            "Signs in every car park and leaflets on windscreens: leave nothing on show",
-            organisation=council,
-            due_on=city.day(8),
-        )
-        diary.progress(
-            city.day(10),
-            city.account(DEMO_PARTNER[0]) or city.contact(council) or officer,
-            leaflets,
-            ActionStatus.DONE,
-            "Signs are up in all four car parks, and volunteers put 600 leaflets on windscreens over two weekends.",
-        )
-    diary.progress(
-        city.day(9),
-        officer,
-        patrols,
-        ActionStatus.IN_PROGRESS,
-        "Three weekends done; one man arrested trying car doors.",
-    )
-    diary.progress(
-        city.day(6),
-        liaison,
-        camera,
-        ActionStatus.DROPPED,
-        "The city has no money for cameras on the trail this year; we will ask again in the spring.",
-    )
-    if hedges is not None and parks is not None:
-        diary.progress(
-            city.day(2),
-            city.contact(parks) or officer,
-            hedges,
-            ActionStatus.PLANNED,
-            "On the parks crew's list for next month.",
-        )
     diary.close()
 
 
@@ -639,12 +684,15 @@ def _third_avenue(city: _City, title: str) -> None:
     after = (shift_month(city.latest, -2), city.latest)
     before = (shift_month(city.latest, -5), shift_month(city.latest, -3))
     began = after[0]
+
+    def day(offset: int) -> datetime.date:
+        return began + datetime.timedelta(days=offset)
+
     diary = _Diary(city, title)
     diary.start(
-        began - datetime.timedelta(days=50),
+        day(-50),
         officer,
-        neighbourhoods=[city.neighbourhoods[code]],
-        title=title,
+        code,
         description=(
             "Fights and assaults when the bars on 3rd Ave close on Friday and Saturday "
             "nights, with crowds spilling into the road by the bus stops."
@@ -655,9 +703,9 @@ def _third_avenue(city: _City, title: str) -> None:
         street_point_ids=city.street_point_ids(code, BELLTOWN_HOTSPOT),
         hotspot=city.hot_cell(code, last=shift_month(began, -3)),
     )
-    diary.advance(began - datetime.timedelta(days=44), officer)
+    diary.advance(day(-44), officer)
     diary.update(
-        began - datetime.timedelta(days=43),
+        day(-43),
         officer,
         offender="Groups of drinkers leaving two late bars at closing time.",
         target="Other people leaving the bars and waiting for the night buses.",
@@ -665,57 +713,55 @@ def _third_avenue(city: _City, title: str) -> None:
         place="The pavement and bus stops between the two bars, crowded in the twenty minutes after 2am.",
         manager="The bars' managers, and the transit agency, which places the stops.",
     )
-    bars = diary.ask(
-        began - datetime.timedelta(days=40), officer, "Where and when do the fights start?"
+    diary.inquire(
+        [
+            _Asked(
+                day(-40),
+                officer,
+                "Where and when do the fights start?",
+                day(-30),
+                "Nine in ten calls are within 30 minutes of 2am, outside two bars that empty onto the street at the same moment.",
+            )
+        ]
     )
-    diary.find(
-        began - datetime.timedelta(days=30),
+    diary.advance(day(-6), officer)
+    diary.respond(
         officer,
-        bars,
-        "Nine in ten calls are within 30 minutes of 2am, outside two bars that empty onto the street at the same moment.",
-    )
-    diary.advance(began - datetime.timedelta(days=6), officer)
-    patrols = diary.act(
-        began - datetime.timedelta(days=5),
-        officer,
-        "High-visibility patrols on Friday and Saturday nights from midnight to 3am",
-        officer=officer,
-        due_on=began + datetime.timedelta(days=60),
-    )
-    managers = diary.act(
-        began - datetime.timedelta(days=5),
-        officer,
-        "Meet the two bars' managers about staggered closing and door staff outside until the street clears",
-        officer=colleague,
-        due_on=began + datetime.timedelta(days=14),
-    )
-    stop = diary.act(
-        began - datetime.timedelta(days=5),
-        officer,
-        "Ask the transit agency to move the night bus stop away from the bars' doors",
-        officer=officer,
-        due_on=began + datetime.timedelta(days=45),
-    )
-    diary.progress(
-        began + datetime.timedelta(days=12),
-        colleague,
-        managers,
-        ActionStatus.DONE,
-        "Both bars agreed to stagger last orders by 30 minutes and keep door staff outside until 2:30am.",
-    )
-    diary.progress(
-        began + datetime.timedelta(days=40),
-        officer,
-        stop,
-        ActionStatus.IN_PROGRESS,
-        "The agency will decide at its next route review.",
-    )
-    diary.progress(
-        began + datetime.timedelta(days=62),
-        officer,
-        patrols,
-        ActionStatus.DONE,
-        "Patrols every Friday and Saturday for nine weeks.",
+        [
+            _Planned(
+                day(-5),
+                "High-visibility patrols on Friday and Saturday nights from midnight to 3am",
+                due_on=day(60),
+                officer=officer,
+                update=(
+                    day(62),
+                    ActionStatus.DONE,
+                    "Patrols every Friday and Saturday for nine weeks.",
+                ),
+            ),
+            _Planned(
+                day(-5),
+                "Meet the two bars' managers about staggered closing and door staff outside until the street clears",
+                due_on=day(14),
+                officer=colleague,
+                update=(
+                    day(12),
+                    ActionStatus.DONE,
+                    "Both bars agreed to stagger last orders by 30 minutes and keep door staff outside until 2:30am.",
+                ),
+            ),
+            _Planned(
+                day(-5),
+                "Ask the transit agency to move the night bus stop away from the bars' doors",
+                due_on=day(45),
+                officer=officer,
+                update=(
+                    day(40),
+                    ActionStatus.IN_PROGRESS,
+                    "The agency will decide at its next route review.",
+                ),
+            ),
+        ],
     )
     diary.assess(
         city.day(6),
@@ -750,13 +796,15 @@ def _fremont_hotspot(city: _City, title: str) -> None:
         ),
         officer,
     )
-    started = began - datetime.timedelta(days=63)
+
+    def day(offset: int) -> datetime.date:
+        return began + datetime.timedelta(days=offset)
+
     diary = _Diary(city, title)
     diary.start(
-        started,
+        day(-63),
         officer,
-        neighbourhoods=[city.neighbourhoods[code]],
-        title=title,
+        code,
         description=(
             "Most evenings a group gathers in the car park and the alley behind the shops on "
             "N 36th St: drinking, shouting, fights and broken glass. Shops and the flats "
@@ -769,9 +817,9 @@ def _fremont_hotspot(city: _City, title: str) -> None:
         street_point_ids=city.street_point_ids(code, FREMONT_HOTSPOT),
         hotspot=city.hot_cell(code, last=shift_month(began, -4)),
     )
-    diary.advance(started + datetime.timedelta(days=6), officer)
+    diary.advance(day(-57), officer)
     diary.update(
-        started + datetime.timedelta(days=7),
+        day(-56),
         officer,
         offender="A group of about a dozen young adults, most known to us, who meet there after the bars close; the break-ins are one or two people trying the back doors along the alley.",
         handler="Their families, and the outreach workers of the North Seattle Family Resource Centre, who know several of them.",
@@ -780,106 +828,89 @@ def _fremont_hotspot(city: _City, title: str) -> None:
         place="The car park and the alley behind the shops: unlit, out of sight of the street, with a low wall to sit on and three ways out.",
         manager="The shops' landlord, who owns the car park and the alley, and the city's lighting team, who run the lights.",
     )
-    when = diary.ask(
-        started + datetime.timedelta(days=7), officer, "When does it happen, and who calls us?"
+    diary.inquire(
+        [
+            _Asked(
+                day(-56),
+                officer,
+                "When does it happen, and who calls us?",
+                day(-47),
+                "Calls peak between 9pm and 1am from Thursday to Saturday; the break-ins are found in the morning. Most calls come from shop staff and from the flats above.",
+            ),
+            _Asked(
+                day(-55),
+                officer,
+                "Where exactly, and why there?",
+                day(-43),
+                "Almost all of it happens in the car park and the alley, not on the street front. The car park's lights have been broken since the winter and both alley gates stand open.",
+            ),
+            _Asked(
+                day(-54),
+                liaison,
+                "Who owns the car park and the alley, and what will they do?",
+                day(-36),
+                "The landlord will pay for gates if the city mends the lights; the lighting team can do its part within a month.",
+            ),
+        ]
     )
-    where = diary.ask(
-        started + datetime.timedelta(days=8), officer, "Where exactly, and why there?"
-    )
-    owner = diary.ask(
-        started + datetime.timedelta(days=9),
-        liaison,
-        "Who owns the car park and the alley, and what will they do?",
-    )
-    diary.find(
-        started + datetime.timedelta(days=16),
+    diary.invite(day(-6), liaison, (SAMS_COUNCIL, MERCHANTS, LIGHTING))
+    diary.advance(day(-5), officer)
+    diary.respond(
         officer,
-        when,
-        "Calls peak between 9pm and 1am from Thursday to Saturday; the break-ins are found in the morning. Most calls come from shop staff and from the flats above.",
+        [
+            _Planned(
+                day(-4),
+                "Evening foot patrols of the block, Thursday to Saturday from 9pm to 1am, for eight weeks",
+                due_on=day(56),
+                officer=officer,
+                update=(
+                    day(58),
+                    ActionStatus.DONE,
+                    "Eight weeks of patrols done. The group has moved on and the block is quiet most nights.",
+                ),
+            ),
+            _Planned(
+                day(-4),
+                "Crime-prevention visits to every shop and flat with a door on the alley",
+                due_on=day(21),
+                officer=colleague,
+                update=(
+                    day(19),
+                    ActionStatus.DONE,
+                    "Visited 23 shops and flats; nine have since fitted better locks or an alarm.",
+                ),
+            ),
+            _Planned(
+                day(-4),
+                "Mend the car park and alley lights and add two new ones at the ends of the alley",
+                due_on=day(28),
+                partner=LIGHTING,
+                update=(day(25), ActionStatus.DONE, "Six lights mended and two new ones put up."),
+            ),
+            _Planned(
+                day(-4),
+                "Fit self-closing gates at both ends of the alley, locked from 10pm to 6am",
+                due_on=day(35),
+                partner=MERCHANTS,
+                update=(
+                    day(38),
+                    ActionStatus.DONE,
+                    "Gates fitted; the shops take turns to lock them at 10pm.",
+                ),
+            ),
+            _Planned(
+                day(-4),
+                "A volunteer clean-up of the alley and the car park, then a mural on the car park wall",
+                due_on=day(42),
+                partner=SAMS_COUNCIL,
+                update=(
+                    day(40),
+                    ActionStatus.DONE,
+                    "Eighteen volunteers cleared the alley; pupils of Troll Avenue Elementary painted the mural.",
+                ),
+            ),
+        ],
     )
-    diary.find(
-        started + datetime.timedelta(days=20),
-        officer,
-        where,
-        "Almost all of it happens in the car park and the alley, not on the street front. The car park's lights have been broken since the winter and both alley gates stand open.",
-    )
-    diary.find(
-        started + datetime.timedelta(days=27),
-        liaison,
-        owner,
-        "The landlord will pay for gates if the city mends the lights; the lighting team can do its part within a month.",
-    )
-    partners = [
-        city.organisations[name]
-        for name in (SAMS_COUNCIL, MERCHANTS, LIGHTING)
-        if name in city.organisations
-    ]
-    for organisation in partners:
-        diary.invite(began - datetime.timedelta(days=6), liaison, organisation)
-    diary.advance(began - datetime.timedelta(days=5), officer)
-    plan = [
-        (
-            "Evening foot patrols of the block, Thursday to Saturday from 9pm to 1am, for eight weeks",
-            None,
-            officer,
-            56,
-            58,
-            "Eight weeks of patrols done. The group has moved on and the block is quiet most nights.",
-        ),
-        (
-            "Crime-prevention visits to every shop and flat with a door on the alley",
-            None,
-            colleague,
-            21,
-            19,
-            "Visited 23 shops and flats; nine have since fitted better locks or an alarm.",
-        ),
-        (
-            "Mend the car park and alley lights and add two new ones at the ends of the alley",
-            LIGHTING,
-            None,
-            28,
-            25,
-            "Six lights mended and two new ones put up.",
-        ),
-        (
-            "Fit self-closing gates at both ends of the alley, locked from 10pm to 6am",
-            MERCHANTS,
-            None,
-            35,
-            38,
-            "Gates fitted; the shops take turns to lock them at 10pm.",
-        ),
-        (
-            "A volunteer clean-up of the alley and the car park, then a mural on the car park wall",
-            SAMS_COUNCIL,
-            None,
-            42,
-            40,
-            "Eighteen volunteers cleared the alley; pupils of Troll Avenue Elementary painted the mural.",
-        ),
-    ]
-    done = []
-    for description, name, owner_officer, due, finished, note in plan:
-        organisation = city.organisations.get(name) if name else None
-        if name and organisation is None:
-            continue
-        action = diary.act(
-            began - datetime.timedelta(days=4),
-            officer,
-            description,
-            officer=owner_officer,
-            organisation=organisation,
-            due_on=began + datetime.timedelta(days=due),
-        )
-        by = (
-            (city.account(DEMO_PARTNER[0]) if name == SAMS_COUNCIL else None)
-            or (city.contact(organisation) if organisation is not None else None)
-            or officer
-        )
-        done.append((began + datetime.timedelta(days=finished), by, action, note))
-    for day, by, action, note in sorted(done, key=lambda step: step[0]):
-        diary.progress(day, by, action, ActionStatus.DONE, note)
     assessed_on = city.day(5)
     diary.snapshot(assessed_on, officer)
     assessment = diary.assess(

@@ -464,4 +464,4 @@ def list_published(
 ) -> Any:
     """Latest first; each summary in the language of Accept-Language where translated,
     with its latest assessment's counts and measures."""
-    return selectors.published_for(places_selectors.get_neighbourhood(force, code))
+    return selectors.published_with_assessments(places_selectors.get_neighbourhood(force, code))

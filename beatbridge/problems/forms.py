@@ -200,7 +200,14 @@ class StartForm(ServiceForm):
         }
 
 
-class DetailsForm(ServiceForm):
+class ProjectForm(ServiceForm):
+    """A form of the project page; ``arguments`` is what its service takes from it."""
+
+    def arguments(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class DetailsForm(ProjectForm):
     """The scanning details, changed after the start."""
 
     title = StartForm.base_fields["title"]
@@ -226,7 +233,7 @@ class DetailsForm(ServiceForm):
         return data
 
 
-class TriangleForm(ServiceForm):
+class TriangleForm(ProjectForm):
     """The problem-analysis triangle: each side, and who can act on it."""
 
     offender = forms.CharField(
@@ -259,7 +266,7 @@ class TriangleForm(ServiceForm):
         return {name: getattr(project, name) for name in cls.base_fields}
 
 
-class QuestionForm(ServiceForm):
+class QuestionForm(ProjectForm):
     question = forms.CharField(
         label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -270,13 +277,13 @@ class QuestionForm(ServiceForm):
     )
 
 
-class FindingForm(ServiceForm):
+class FindingForm(ProjectForm):
     finding = forms.CharField(
         label=_("Finding"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class InviteForm(ServiceForm):
+class InviteForm(ProjectForm):
     organisation = OrganisationField(
         label=_("Partner organisation"),
         queryset=None,
@@ -288,7 +295,7 @@ class InviteForm(ServiceForm):
         self.fields["organisation"].queryset = organisations
 
 
-class ActionForm(ServiceForm):
+class ActionForm(ProjectForm):
     """A planned action and its one owner: an officer of the force or an invited partner."""
 
     description = forms.CharField(
@@ -333,7 +340,7 @@ class ActionForm(ServiceForm):
         }
 
 
-class ActionUpdateForm(ServiceForm):
+class ActionUpdateForm(ProjectForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     note = forms.CharField(
         label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -344,7 +351,7 @@ class ActionUpdateForm(ServiceForm):
         return {"status": action.status, "note": action.note}
 
 
-class AssessForm(ServiceForm):
+class AssessForm(ProjectForm):
     """Before and after in the response area, against a comparison area and a buffer."""
 
     response_area = GeoJSONField(
@@ -408,7 +415,7 @@ class AssessForm(ServiceForm):
             return None
 
 
-class DecisionForm(ServiceForm):
+class DecisionForm(ProjectForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -416,12 +423,19 @@ class DecisionForm(ServiceForm):
         label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def arguments(self) -> dict[str, Any]:
+        """The form as ``services.decide`` takes it."""
+        return {
+            "decision": self.cleaned_data["decision"],
+            "note": self.cleaned_data["decision_note"],
+        }
+
 
 def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class PublishForm(ServiceForm):
+class PublishForm(ProjectForm):
     """The public summary, the language it is written in, and its translations."""
 
     public_summary = forms.CharField(
@@ -495,6 +509,6 @@ class PublishForm(ServiceForm):
             return None
 
 
-class ButtonForm(ServiceForm):
+class ButtonForm(ProjectForm):
     """A form that is one button (move on a stage, take a snapshot, withdraw the summary):
     a refusal shows beside the button."""

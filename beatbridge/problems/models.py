@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beatbridge.crimedata.categories import CrimeCategory
@@ -129,12 +130,22 @@ class HistoryKind(models.TextChoices):
 
 
 class HistoryEntry(models.Model):
-    """One step in a project's life, for its visible history."""
+    """One step in a project's life, for its visible history.
+
+    It keeps what happened (``kind`` and ``values``: codes, and the words people wrote),
+    not a sentence, so that each reader reads it in their own language: see ``describe``.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=16, choices=HistoryKind.choices)
-    # A short, plain account: "Scanning → Analysis", an action's description.
-    summary = models.CharField(max_length=300)
+    # What the entry says beyond its kind: {"was": stage, "now": stage} for a stage,
+    # {"decision": code}, {"question": text}, {"finding": text}, {"planned": text},
+    # {"action": text, "status": code}, {"organisation": name}; {} when the kind says it
+    # all. Null on entries written before it was kept, whose ``summary`` is shown instead.
+    values = models.JSONField(null=True, blank=True, editable=False)
+    # The account as written in the writer's language, by entries written before
+    # ``values`` was kept; empty since.
+    summary = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -146,7 +157,50 @@ class HistoryEntry(models.Model):
         verbose_name_plural = _("history entries")
 
     def __str__(self) -> str:
-        return self.summary
+        return self.describe()
+
+    def describe(self) -> str:
+        """What happened, in the active language: "Scanning → Analysis", "Question: …"."""
+        if self.values is None:
+            return self.summary
+        values = self.values
+        match self.kind:
+            case HistoryKind.STAGE:
+                return f"{_label(Stage, values['was'])} → {_label(Stage, values['now'])}"
+            case HistoryKind.QUESTION if "finding" in values:
+                return gettext("Finding: %(text)s") % {"text": values["finding"]}
+            case HistoryKind.QUESTION:
+                return gettext("Question: %(text)s") % {"text": values["question"]}
+            case HistoryKind.ACTION if "status" in values:
+                return gettext("Action now “%(status)s”: %(text)s") % {
+                    "status": _label(ActionStatus, values["status"]),
+                    "text": values["action"],
+                }
+            case HistoryKind.ACTION:
+                return gettext("Action planned: %(text)s") % {"text": values["planned"]}
+            case HistoryKind.PARTNER:
+                return gettext("%(name)s invited.") % {"name": values["organisation"]}
+            case HistoryKind.DECISION:
+                return gettext("Decision: %(decision)s.") % {
+                    "decision": _label(Decision, values["decision"])
+                }
+        return str(_SAID_BY_KIND[self.kind])
+
+
+def _label(choices: type[models.TextChoices], code: str) -> str:
+    """The choice's name in the active language; the code itself for a choice since removed."""
+    return str(dict(choices.choices).get(code, code))
+
+
+# The entries whose kind says it all.
+_SAID_BY_KIND = {
+    HistoryKind.CREATED: _("Project started in scanning."),
+    HistoryKind.UPDATED: _("Details changed."),
+    HistoryKind.SNAPSHOT: _("Data snapshot taken."),
+    HistoryKind.ASSESSMENT: _("Assessment recorded."),
+    HistoryKind.PUBLISHED: _("Summary published."),
+    HistoryKind.UNPUBLISHED: _("Summary withdrawn."),
+}
 
 
 class Question(models.Model):

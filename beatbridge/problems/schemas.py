@@ -424,13 +424,17 @@ class AssessmentOut(AssessmentSummaryOut):
 class HistoryEntryOut(Schema):
     kind: str
     kind_name: str
-    summary: str
+    summary: str = Field(description="What happened, in the request's language.")
     by: str = Field(description="Who did it; empty for an account since removed.")
     at: datetime.datetime
 
     @staticmethod
     def resolve_kind_name(obj: Any) -> str:
         return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_summary(obj: Any) -> str:
+        return obj.describe()
 
     @staticmethod
     def resolve_by(obj: Any) -> str:

@@ -200,11 +200,18 @@ def data_profile(project: Project) -> dict[str, Any]:
 
 
 def published_for(neighbourhood: Neighbourhood) -> QuerySet[Project]:
-    """The neighbourhood's projects with a published summary, latest first."""
-    return (
-        Project.objects.filter(neighbourhoods=neighbourhood, published_at__isnull=False)
-        .prefetch_related(Prefetch("assessments", queryset=Assessment.objects.order_by("pk")))
-        .order_by("-published_at")
+    """The neighbourhood's projects with a published summary, latest first: the titles
+    and summaries its page lists, in one query."""
+    return Project.objects.filter(
+        neighbourhoods=neighbourhood, published_at__isnull=False
+    ).order_by("-published_at")
+
+
+def published_with_assessments(neighbourhood: Neighbourhood) -> QuerySet[Project]:
+    """``published_for``, each project with its assessments, oldest first (the public
+    list of the API shows the latest's figures)."""
+    return published_for(neighbourhood).prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.order_by("pk"))
     )
 
 

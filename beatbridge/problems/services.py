@@ -45,7 +45,8 @@ from beatbridge.web.languages import base_language, clean_language_codes
 from beatbridge.web.translation import clean_translations
 
 _TITLE_MAX = Project._meta.get_field("title").max_length or 200
-_HISTORY_MAX = HistoryEntry._meta.get_field("summary").max_length or 300
+# A history entry quotes at most this much of what someone wrote.
+_QUOTE_MOST = 300
 # The most the displacement buffer may reach beyond the response area.
 _BUFFER_MOST_METRES = 5000
 _SUMMARY_MAX = 4000
@@ -70,9 +71,14 @@ def _require_team(actor: Any, project: Project) -> None:
         raise PermissionDenied(_("Only the neighbourhood team works on this project."))
 
 
-def _note(project: Project, actor: Any, kind: str, summary: str) -> None:
+def _note(project: Project, actor: Any, kind: str, **values: str) -> None:
+    """Add to the history what happened: its kind and values (``HistoryEntry.values``),
+    never a sentence, which each reader reads in their own language."""
     HistoryEntry.objects.create(
-        project=project, kind=kind, summary=summary[:_HISTORY_MAX], actor=actor
+        project=project,
+        kind=kind,
+        values={name: value[:_QUOTE_MOST] for name, value in values.items()},
+        actor=actor,
     )
     project.save(update_fields=["updated_at"])
 
@@ -154,7 +160,7 @@ def start_project(
         priority_ids=priority_ids,
         concern_ids=concern_ids,
     )
-    _note(project, actor, HistoryKind.CREATED, _("Project started in scanning."))
+    _note(project, actor, HistoryKind.CREATED)
     record(actor=actor, action="problem.started", target=project)
     return project
 
@@ -228,13 +234,9 @@ def update_project(
         priority_ids=priority_ids,
         concern_ids=concern_ids,
     )
-    _note(project, actor, HistoryKind.UPDATED, _("Details changed."))
+    _note(project, actor, HistoryKind.UPDATED)
     record(actor=actor, action="problem.updated", target=project, detail={"fields": changed})
     return project
-
-
-def _stage_name(stage: str) -> str:
-    return str(Stage(stage).label)
 
 
 @transaction.atomic
@@ -261,12 +263,7 @@ def advance_stage(*, actor: Any, project: Project) -> Project:
         raise DomainError(_("Plan at least one action first."), field="stage")
     project.stage = following
     project.save(update_fields=["stage", "updated_at"])
-    _note(
-        project,
-        actor,
-        HistoryKind.STAGE,
-        f"{_stage_name(stage)} → {_stage_name(following)}",
-    )
+    _note(project, actor, HistoryKind.STAGE, was=stage, now=following)
     record(
         actor=actor,
         action="problem.stage_changed",
@@ -302,7 +299,7 @@ def ask_question(*, actor: Any, project: Project, question: str, finding: str = 
         asked_by=actor,
         answered_at=timezone.now() if finding.strip() else None,
     )
-    _note(project, actor, HistoryKind.QUESTION, _("Question: %(text)s") % {"text": question})
+    _note(project, actor, HistoryKind.QUESTION, question=question)
     record(actor=actor, action="problem.question_asked", target=project)
     return asked
 
@@ -316,12 +313,7 @@ def record_finding(*, actor: Any, question: Question, finding: str) -> Question:
     question.finding = finding
     question.answered_at = timezone.now()
     question.save(update_fields=["finding", "answered_at"])
-    _note(
-        question.project,
-        actor,
-        HistoryKind.QUESTION,
-        _("Finding: %(text)s") % {"text": finding},
-    )
+    _note(question.project, actor, HistoryKind.QUESTION, finding=finding)
     record(actor=actor, action="problem.finding_recorded", target=question.project)
     return question
 
@@ -336,7 +328,7 @@ def take_snapshot(*, actor: Any, project: Project) -> Project:
     project.data_snapshot = data_profile(project)
     project.snapshot_taken_at = timezone.now()
     project.save(update_fields=["data_snapshot", "snapshot_taken_at", "updated_at"])
-    _note(project, actor, HistoryKind.SNAPSHOT, _("Data snapshot taken."))
+    _note(project, actor, HistoryKind.SNAPSHOT)
     record(actor=actor, action="problem.snapshot_taken", target=project)
     return project
 
@@ -348,12 +340,7 @@ def invite_partner(*, actor: Any, project: Project, organisation: Organisation) 
     if organisation.force_id != project.force_id or not organisation.is_active:
         raise DomainError(_("Choose an active partner of this force."), field="organisation")
     project.invited_organisations.add(organisation)
-    _note(
-        project,
-        actor,
-        HistoryKind.PARTNER,
-        _("%(name)s invited.") % {"name": organisation.name},
-    )
+    _note(project, actor, HistoryKind.PARTNER, organisation=organisation.name)
     record(
         actor=actor,
         action="problem.partner_invited",
@@ -396,7 +383,7 @@ def add_action(
         owner_organisation_id=owner_organisation_id,
         due_on=due_on,
     )
-    _note(project, actor, HistoryKind.ACTION, _("Action planned: %(text)s") % {"text": description})
+    _note(project, actor, HistoryKind.ACTION, planned=description)
     record(actor=actor, action="problem.action_added", target=project, detail={"action": action.pk})
     return action
 
@@ -424,13 +411,7 @@ def update_action(
         action.due_on = due_on
         changed.append("due_on")
     action.save(update_fields=[*changed, "updated_at"])
-    _note(
-        action.project,
-        actor,
-        HistoryKind.ACTION,
-        _("Action now “%(status)s”: %(text)s")
-        % {"status": ActionStatus(status).label, "text": action.description},
-    )
+    _note(action.project, actor, HistoryKind.ACTION, action=action.description, status=status)
     record(
         actor=actor,
         action="problem.action_updated",
@@ -503,13 +484,8 @@ def assess(
     if project.stage == Stage.RESPONSE:
         project.stage = Stage.ASSESSMENT
         project.save(update_fields=["stage", "updated_at"])
-        _note(
-            project,
-            actor,
-            HistoryKind.STAGE,
-            f"{_stage_name(Stage.RESPONSE)} → {_stage_name(Stage.ASSESSMENT)}",
-        )
-    _note(project, actor, HistoryKind.ASSESSMENT, _("Assessment recorded."))
+        _note(project, actor, HistoryKind.STAGE, was=Stage.RESPONSE, now=Stage.ASSESSMENT)
+    _note(project, actor, HistoryKind.ASSESSMENT)
     record(
         actor=actor,
         action="problem.assessed",
@@ -553,12 +529,7 @@ def decide(*, actor: Any, project: Project, decision: str, note: str) -> Project
     project.decision_note = note
     project.stage = following
     project.save(update_fields=["decision", "decision_note", "stage", "updated_at"])
-    _note(
-        project,
-        actor,
-        HistoryKind.DECISION,
-        _("Decision: %(decision)s.") % {"decision": Decision(decision).label},
-    )
+    _note(project, actor, HistoryKind.DECISION, decision=decision)
     record(
         actor=actor,
         action="problem.decided",
@@ -613,7 +584,7 @@ def publish_summary(
     )
     # The neighbourhood's page lists published summaries.
     mark_public_content_changed()
-    _note(project, actor, HistoryKind.PUBLISHED, _("Summary published."))
+    _note(project, actor, HistoryKind.PUBLISHED)
     record(actor=actor, action="problem.published", target=project)
     return project
 
@@ -624,6 +595,6 @@ def withdraw_summary(*, actor: Any, project: Project) -> Project:
     project.published_at = None
     project.save(update_fields=["published_at", "updated_at"])
     mark_public_content_changed()
-    _note(project, actor, HistoryKind.UNPUBLISHED, _("Summary withdrawn."))
+    _note(project, actor, HistoryKind.UNPUBLISHED)
     record(actor=actor, action="problem.unpublished", target=project)
     return project

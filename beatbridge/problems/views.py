@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,7 @@ from beatbridge.problems.forms import (
     DetailsForm,
     FindingForm,
     InviteForm,
+    ProjectForm,
     PublishForm,
     QuestionForm,
     StartForm,
@@ -67,9 +69,11 @@ from beatbridge.web.views import domain_errors_as_http
 STREET_POINTS_OFFERED = 20
 STREET_POINT_MONTHS = 12
 SOURCES_OFFERED = 50
-# Where on the project page each form is, for the links of its error summary.
+# Where on the project page each form is: a saved form goes back to it, and a refused
+# one's error summary links to it.
 _ANCHORS = {
     "stage": "stages",
+    "details": "scanning",
     "triangle": "analysis",
     "question": "questions",
     "finding": "questions",
@@ -426,122 +430,149 @@ def _team_project(request: HttpRequest, project_id: int) -> ProjectAccess:
     return access
 
 
-def _saved(request: HttpRequest, project: Project, message: str, anchor: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(f"{reverse('problems:project', args=[project.pk])}#{anchor}")
-
-
-def _refused(request: HttpRequest, project_id: int, key: Any, form: ServiceForm) -> HttpResponse:
+def _submitted(
+    request: HttpRequest,
+    form: ProjectForm,
+    service: Callable[..., Any],
+    *,
+    project: Project,
+    key: Any,
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A posted form of the project page: a valid form's ``arguments`` go to ``service``
+    with the actor; once it succeeds, back to the form's place on the page (PRG) with
+    ``done`` said (or ``done(result)``); else the page again, the form bound in place of
+    ``key`` with the refusal on its field (400, or 429 once rate-limited)."""
+    result = form.is_valid() and form.call_service(service, actor=request.user, **form.arguments())
+    if result:
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect(f"{reverse('problems:project', args=[project.pk])}#{_anchor_of(key)}")
     # Fetched again: a refused service may have changed the project in memory.
-    access = selectors.get_project_for_user(request.user, project_id)
+    access = selectors.get_project_for_user(request.user, project.pk)
     return _project_page(request, access, bound=(key, form), status=_status(form))
 
 
 @require_POST
 @_signed_in
 def advance(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = ButtonForm(request.POST, auto_id="id_stage_%s")
-    moved = form.is_valid() and form.call_service(
-        services.advance_stage, actor=request.user, project=access.project
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        ButtonForm(request.POST, auto_id="id_stage_%s"),
+        partial(services.advance_stage, project=project),
+        project=project,
+        key="stage",
+        done=lambda moved: (
+            _("The project is in %(stage)s now.") % {"stage": moved.get_stage_display()}
+        ),
     )
-    if moved:
-        message = _("The project is in %(stage)s now.") % {"stage": moved.get_stage_display()}
-        return _saved(request, moved, message, "stages")
-    return _refused(request, project_id, "stage", form)
 
 
 @require_POST
 @_signed_in
 def details(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = DetailsForm(request.POST)
-    if form.is_valid() and form.call_service(
-        services.update_project, actor=request.user, project=access.project, **form.arguments()
-    ):
-        return _saved(request, access.project, _("The details have been saved."), "scanning")
-    return _refused(request, project_id, "details", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        DetailsForm(request.POST),
+        partial(services.update_project, project=project),
+        project=project,
+        key="details",
+        done=_("The details have been saved."),
+    )
 
 
 @require_POST
 @_signed_in
 def analysis(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = TriangleForm(request.POST)
-    if form.is_valid() and form.call_service(
-        services.update_project, actor=request.user, project=access.project, **form.cleaned_data
-    ):
-        return _saved(request, access.project, _("The analysis has been saved."), "analysis")
-    return _refused(request, project_id, "triangle", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        TriangleForm(request.POST),
+        partial(services.update_project, project=project),
+        project=project,
+        key="triangle",
+        done=_("The analysis has been saved."),
+    )
 
 
 @require_POST
 @_signed_in
 def ask(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = QuestionForm(request.POST, auto_id="id_question_%s")
-    if form.is_valid() and form.call_service(
-        services.ask_question, actor=request.user, project=access.project, **form.cleaned_data
-    ):
-        return _saved(request, access.project, _("The question has been added."), "questions")
-    return _refused(request, project_id, "question", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        QuestionForm(request.POST, auto_id="id_question_%s"),
+        partial(services.ask_question, project=project),
+        project=project,
+        key="question",
+        done=_("The question has been added."),
+    )
 
 
 @require_POST
 @_signed_in
 def finding(request: HttpRequest, project_id: int, question_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    question = access.project.questions.filter(pk=question_id).first()
+    project = _team_project(request, project_id).project
+    question = project.questions.filter(pk=question_id).first()
     if question is None:
         raise Http404(_("No such question."))
-    form = FindingForm(request.POST, auto_id=f"id_finding{question.pk}_%s")
-    if form.is_valid() and form.call_service(
-        services.record_finding, actor=request.user, question=question, **form.cleaned_data
-    ):
-        return _saved(request, access.project, _("The finding has been recorded."), "questions")
-    return _refused(request, project_id, ("finding", question.pk), form)
+    return _submitted(
+        request,
+        FindingForm(request.POST, auto_id=f"id_finding{question.pk}_%s"),
+        partial(services.record_finding, question=question),
+        project=project,
+        key=("finding", question.pk),
+        done=_("The finding has been recorded."),
+    )
 
 
 @require_POST
 @_signed_in
 def snapshot(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = ButtonForm(request.POST, auto_id="id_snapshot_%s")
-    if form.is_valid() and form.call_service(
-        services.take_snapshot, actor=request.user, project=access.project
-    ):
-        return _saved(request, access.project, _("The data snapshot has been taken."), "data")
-    return _refused(request, project_id, "snapshot", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        ButtonForm(request.POST, auto_id="id_snapshot_%s"),
+        partial(services.take_snapshot, project=project),
+        project=project,
+        key="snapshot",
+        done=_("The data snapshot has been taken."),
+    )
 
 
 @require_POST
 @_signed_in
 def invite(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = InviteForm(request.POST, organisations=_invitable(access.project))
-    if form.is_valid() and form.call_service(
-        services.invite_partner, actor=request.user, project=access.project, **form.cleaned_data
-    ):
-        return _saved(request, access.project, _("The partner has been invited."), "partners")
-    return _refused(request, project_id, "invite", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        InviteForm(request.POST, organisations=_invitable(project)),
+        partial(services.invite_partner, project=project),
+        project=project,
+        key="invite",
+        done=_("The partner has been invited."),
+    )
 
 
 @require_POST
 @_signed_in
 def add_action(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    project = access.project
+    project = _team_project(request, project_id).project
     police = police_of_force(project.force_id)
     form = ActionForm(
         request.POST,
         officers=[(person.pk, _name_of(person)) for person in police],
         organisations=[(o.pk, o.name) for o in project.invited_organisations.all()],
     )
-    if form.is_valid() and form.call_service(
-        services.add_action, actor=request.user, project=project, **form.arguments()
-    ):
-        return _saved(request, project, _("The action has been planned."), "response")
-    return _refused(request, project_id, "action", form)
+    return _submitted(
+        request,
+        form,
+        partial(services.add_action, project=project),
+        project=project,
+        key="action",
+        done=_("The action has been planned."),
+    )
 
 
 @require_POST
@@ -549,64 +580,70 @@ def add_action(request: HttpRequest, project_id: int) -> HttpResponse:
 def update_action(request: HttpRequest, action_id: int) -> HttpResponse:
     """The team updates any action; a partner's contact their organisation's."""
     action = selectors.get_action_for_user(request.user, action_id)
-    form = ActionUpdateForm(request.POST, auto_id=f"id_update{action.pk}_%s")
-    if form.is_valid() and form.call_service(
-        services.update_action, actor=request.user, action=action, **form.cleaned_data
-    ):
-        return _saved(request, action.project, _("The action has been updated."), "response")
-    return _refused(request, action.project_id, ("action", action.pk), form)
+    return _submitted(
+        request,
+        ActionUpdateForm(request.POST, auto_id=f"id_update{action.pk}_%s"),
+        partial(services.update_action, action=action),
+        project=action.project,
+        key=("action", action.pk),
+        done=_("The action has been updated."),
+    )
 
 
 @require_POST
 @_signed_in
 def assess(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = AssessForm(request.POST)
-    if form.is_valid() and form.call_service(
-        services.assess, actor=request.user, project=access.project, **form.arguments()
-    ):
-        return _saved(request, access.project, _("The assessment has been recorded."), "assessment")
-    return _refused(request, project_id, "assess", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        AssessForm(request.POST),
+        partial(services.assess, project=project),
+        project=project,
+        key="assess",
+        done=_("The assessment has been recorded."),
+    )
 
 
 @require_POST
 @_signed_in
 def decide(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid() and form.call_service(
-        services.decide,
-        actor=request.user,
-        project=access.project,
-        decision=form.cleaned_data["decision"],
-        note=form.cleaned_data["decision_note"],
-    ):
-        return _saved(request, access.project, _("The decision has been recorded."), "decision")
-    return _refused(request, project_id, "decide", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        DecisionForm(request.POST),
+        partial(services.decide, project=project),
+        project=project,
+        key="decide",
+        done=_("The decision has been recorded."),
+    )
 
 
 @require_POST
 @_signed_in
 def publish(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = PublishForm(request.POST)
-    if form.is_valid() and form.call_service(
-        services.publish_summary, actor=request.user, project=access.project, **form.arguments()
-    ):
-        return _saved(request, access.project, _("The summary has been published."), "publish")
-    return _refused(request, project_id, "publish", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        PublishForm(request.POST),
+        partial(services.publish_summary, project=project),
+        project=project,
+        key="publish",
+        done=_("The summary has been published."),
+    )
 
 
 @require_POST
 @_signed_in
 def withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
-    access = _team_project(request, project_id)
-    form = ButtonForm(request.POST, auto_id="id_withdraw_%s")
-    if form.is_valid() and form.call_service(
-        services.withdraw_summary, actor=request.user, project=access.project
-    ):
-        return _saved(request, access.project, _("The summary has been withdrawn."), "publish")
-    return _refused(request, project_id, "withdraw", form)
+    project = _team_project(request, project_id).project
+    return _submitted(
+        request,
+        ButtonForm(request.POST, auto_id="id_withdraw_%s"),
+        partial(services.withdraw_summary, project=project),
+        project=project,
+        key="withdraw",
+        done=_("The summary has been withdrawn."),
+    )
 
 
 # --- the public page ------------------------------------------------------------------------

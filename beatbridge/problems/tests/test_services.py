@@ -6,13 +6,20 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from beatbridge.audit.models import AuditEntry
 from beatbridge.crimedata.importing import import_police_uk
 from beatbridge.crimedata.tests.files import street_row, write_street_file
 from beatbridge.errors import DomainError, NotFound, PermissionDenied
 from beatbridge.problems import selectors, services
-from beatbridge.problems.models import ActionStatus, Decision, HistoryKind, Stage
+from beatbridge.problems.models import (
+    ActionStatus,
+    Decision,
+    HistoryEntry,
+    HistoryKind,
+    Stage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +300,78 @@ def test_unpublished_projects_stay_private(fremont, fremont_officer):
     assert list(selectors.published_for(fremont)) == []
     with pytest.raises(NotFound):
         selectors.get_published(project.pk)
+
+
+@pytest.mark.parametrize("written_in", ["es", "en"])
+def test_the_history_reads_in_the_readers_language_whatever_the_writers(
+    fremont, fremont_officer, school, written_in
+):
+    with translation.override(written_in):
+        project = _started(fremont_officer, fremont, area=RESPONSE)
+        services.advance_stage(actor=fremont_officer, project=project)
+        services.update_project(actor=fremont_officer, project=project, offender="Adolescentes.")
+        question = services.ask_question(
+            actor=fremont_officer, project=project, question="¿Cuándo?"
+        )
+        services.record_finding(actor=fremont_officer, question=question, finding="De noche.")
+        services.advance_stage(actor=fremont_officer, project=project)
+        services.invite_partner(actor=fremont_officer, project=project, organisation=school)
+        action = services.add_action(
+            actor=fremont_officer,
+            project=project,
+            description="Patrullar.",
+            owner_officer_id=fremont_officer.pk,
+        )
+        services.update_action(actor=fremont_officer, action=action, status=ActionStatus.DONE)
+        services.assess(
+            actor=fremont_officer,
+            project=project,
+            response_area=RESPONSE,
+            comparison_area=COMPARISON,
+            buffer_metres=100,
+            before=BEFORE,
+            after=AFTER,
+        )
+        services.decide(
+            actor=fremont_officer, project=project, decision=Decision.CLOSE, note="Bajaron."
+        )
+        services.publish_summary(actor=fremont_officer, project=project, summary="Bajaron.")
+        services.withdraw_summary(actor=fremont_officer, project=project)
+    entries = list(project.history.all())
+
+    with translation.override("en"):
+        english = [entry.describe() for entry in entries]
+    with translation.override("es"):
+        spanish = [entry.describe() for entry in entries]
+
+    assert english == [
+        "Project started in scanning.",
+        "Scanning → Analysis",
+        "Details changed.",
+        "Question: ¿Cuándo?",
+        "Finding: De noche.",
+        "Analysis → Response",
+        "Fremont Primary invited.",
+        "Action planned: Patrullar.",
+        "Action now “Done”: Patrullar.",
+        "Response → Assessment",
+        "Assessment recorded.",
+        "Decision: Close: the problem is solved or reduced enough.",
+        "Summary published.",
+        "Summary withdrawn.",
+    ]
+    assert spanish[1] == "Exploración → Análisis"
+    assert spanish[3] == "Pregunta: ¿Cuándo?"
+    assert spanish[11] == "Decisión: Cerrar: el problema está resuelto o suficientemente reducido."
+
+
+def test_an_entry_written_before_its_values_were_kept_reads_as_it_was_written(
+    fremont, fremont_officer
+):
+    project = _started(fremont_officer, fremont)
+    HistoryEntry.objects.create(
+        project=project, kind=HistoryKind.STAGE, summary="Exploración → Análisis"
+    )
+
+    with translation.override("en"):
+        assert project.history.last().describe() == "Exploración → Análisis"

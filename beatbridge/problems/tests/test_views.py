@@ -18,7 +18,7 @@ from beatbridge.crimedata.importing import import_police_uk
 from beatbridge.crimedata.models import StreetPoint
 from beatbridge.crimedata.tests.files import street_row, write_street_file
 from beatbridge.partners.tests.factories import OrganisationFactory
-from beatbridge.problems import services
+from beatbridge.problems import selectors, services
 from beatbridge.problems.models import (
     Action,
     ActionStatus,
@@ -32,6 +32,7 @@ from beatbridge.problems.tests.test_services import COMPARISON, RESPONSE
 from beatbridge.reports.tests.factories import CategoryFactory, ReportFactory
 from beatbridge.voice.models import PriorityStatus
 from beatbridge.voice.tests.factories_priorities import CycleFactory, PriorityFactory
+from beatbridge.web.translation import localise
 
 pytestmark = pytest.mark.django_db
 
@@ -456,6 +457,37 @@ def test_a_summary_without_a_translation_says_it_is_in_its_original_language(
         note = gettext("shown in its original language")
     assert "Break-ins fell." in arabic
     assert note in arabic
+
+
+def test_the_history_reads_in_the_readers_language_not_the_writers(
+    client, project, fremont_officer, supervisor
+):
+    client.force_login(fremont_officer)
+    client.post(_url("advance", project.pk), HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(supervisor)
+
+    english = client.get(_url("project", project.pk), HTTP_ACCEPT_LANGUAGE="en")
+    spanish = client.get(_url("project", project.pk), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert "Scanning → Analysis" in english.content.decode()
+    assert "Exploración → Análisis" in spanish.content.decode()
+
+
+def test_the_neighbourhood_page_reads_its_published_projects_in_one_query(
+    fremont, fremont_officer, django_assert_num_queries
+):
+    for n in range(3):
+        project = services.start_project(
+            actor=fremont_officer, neighbourhoods=[fremont], title=f"P {n}"
+        )
+        services.publish_summary(actor=fremont_officer, project=project, summary=f"Done {n}.")
+
+    with django_assert_num_queries(1):
+        listed = localise(selectors.published_for(fremont), "public_summary")
+        shown = [(p.title, p.shown["public_summary"], p.in_original) for p in listed]
+
+    assert shown[0] == ("P 2", "Done 2.", {"public_summary": True})
+    assert [title for title, _summary, _original in shown] == ["P 2", "P 1", "P 0"]
 
 
 # --- refusals show on their field and write nothing ------------------------------------------
