@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -51,6 +50,7 @@ from beatbridge.places.models import Neighbourhood
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.web.charts import Series, bar_chart, line_chart
 from beatbridge.web.csv_export import spreadsheet_safe
+from beatbridge.web.maps import map_settings
 
 # How many months the page shows, ending at the chosen month.
 MONTHS_SHOWN = 12
@@ -245,10 +245,7 @@ def _figures(
         "all_crime_query": choice.query(category=None),
         "all_crime_change": _change(dashboard.total, dashboard.year_earlier_total),
         "points": points,
-        "map": {
-            "tiles_url": settings.MAP_TILES_URL,
-            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        },
+        "map": map_settings(),
         "outcomes": outcomes,
         "outcomes_chart": _outcomes_chart(neighbourhood, outcomes) if outcomes.crimes else None,
         # police.uk gives anti-social behaviour no outcomes: there is nothing to tabulate.

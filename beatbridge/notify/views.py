@@ -33,6 +33,7 @@ from beatbridge.notify.models import Alert, Audience
 from beatbridge.notify.permissions import can_see_alert_figures, can_send_urgent
 from beatbridge.places.selectors import get_neighbourhood
 from beatbridge.web.csv_export import csv_response
+from beatbridge.web.maps import map_settings
 from beatbridge.web.views import domain_errors_as_http
 
 PAGE_SIZE = 25
@@ -117,13 +118,6 @@ def alert_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- following places ---------------------------------------------------------------------
 
 
-def _map_settings() -> dict[str, str]:
-    return {
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def following(request: HttpRequest) -> HttpResponse:
@@ -137,7 +131,7 @@ def following(request: HttpRequest) -> HttpResponse:
     context = {
         "follows": list(selectors.follows_of(request.user)),
         "form": form,
-        "map": _map_settings(),
+        "map": map_settings(),
     }
     return render(request, "notify/following.html", context, status=_status(form))
 
@@ -319,7 +313,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 request, _("The alert is on its way. The figures below fill in as it is sent.")
             )
             return redirect("notify:figures", public_id=alert.public_id)
-    context = {"form": form, "map": _map_settings()}
+    context = {"form": form, "map": map_settings()}
     return render(request, "notify/compose.html", context, status=_status(form))
 
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -41,6 +40,7 @@ from beatbridge.places.selectors import (
     search_neighbourhoods,
 )
 from beatbridge.problems.selectors import published_for
+from beatbridge.web.maps import map_settings
 from beatbridge.web.translation import localise
 
 # Enough to scan on a phone; a longer list means the query should be longer.
@@ -235,15 +235,13 @@ def _boundaries_url(force: Force) -> str:
 
 
 def _map_settings() -> dict[str, str]:
-    """What the map script needs: the optional tile server and a link pattern for features."""
-    return {
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        # The script swaps these placeholders for a feature's force and id.
-        "neighbourhood_url": reverse(
+    """The map settings with a link pattern for features."""
+    # The script swaps these placeholders for a feature's force and id.
+    return map_settings(
+        neighbourhood_url=reverse(
             "places:neighbourhood", kwargs={"force": "__force__", "code": "ID__"}
-        ),
-    }
+        )
+    )
 
 
 def _group_by_sector(neighbourhoods: Iterable[Neighbourhood]) -> list[SectorGroup]:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -61,6 +60,7 @@ from beatbridge.problems.selectors import ProjectAccess
 from beatbridge.reports.selectors import neighbourhoods_to_triage, reports_in
 from beatbridge.voice.selectors.priorities import priorities_in
 from beatbridge.web.charts import Series, line_chart
+from beatbridge.web.maps import map_settings
 from beatbridge.web.translation import localise
 from beatbridge.web.views import domain_errors_as_http
 
@@ -153,7 +153,7 @@ def start(request: HttpRequest) -> HttpResponse:
         "focus": focus,
         "choices": allowed if len(allowed) > 1 else [],
         "centre": (centre.centre_latitude, centre.centre_longitude),
-        "map": _map_settings(),
+        "map": map_settings(),
     }
     return render(request, "problems/start.html", context, status=_status(form))
 
@@ -211,13 +211,6 @@ def _priority_choices(focus: Sequence[Neighbourhood]) -> list[tuple[int, str]]:
         return []
     priorities = priorities_in([n.pk for n in focus]).order_by("-created_at", "-pk")
     return [(priority.pk, priority.title) for priority in priorities[:SOURCES_OFFERED]]
-
-
-def _map_settings() -> dict[str, str]:
-    return {
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-    }
 
 
 # --- the project page -----------------------------------------------------------------------
@@ -280,7 +273,7 @@ def _project_page(
         "public_url": _public_url(project) if project.is_published else "",
         "bound_form": bound[1] if bound else None,
         "bound_anchor": _anchor_of(bound[0]) if bound else "",
-        "map": _map_settings(),
+        "map": map_settings(),
         "centre": _centre_of(project),
         "forms": _team_forms(project, police, names, refused) if access.may_work else {},
     }

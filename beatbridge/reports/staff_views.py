@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -42,6 +41,7 @@ from beatbridge.reports.models import CLOSED_STATUSES, CategoryQuestion, Report,
 from beatbridge.reports.permissions import can_triage, can_use_triage_pages
 from beatbridge.reports.staff_forms import ACTION_FORMS, InboxFilterForm, TriageForm
 from beatbridge.web.csv_export import csv_response
+from beatbridge.web.maps import map_settings
 from beatbridge.web.views import domain_errors_as_http
 
 INBOX_PAGE_SIZE = 50
@@ -256,10 +256,7 @@ def _detail_page(
         "photos": list(report.photos.all()),
         "answers": _answers_of(report),
         "place": _place_geometry(report),
-        "map": {
-            "tiles_url": settings.MAP_TILES_URL,
-            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        },
+        "map": map_settings(),
         "inbox_url": _inbox_url(report),
         "bound_form": bound,
     }

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,6 +58,7 @@ from beatbridge.reports.selectors import (
     reports_of,
 )
 from beatbridge.reports.services import add_reporter_information, open_follow_up, submit_report
+from beatbridge.web.maps import map_settings
 
 PAGE_SIZE = 20
 # The map draws the newest reports only: enough to see where things happen.
@@ -423,12 +423,8 @@ def public_report(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _map_settings(force: Force) -> dict[str, str]:
-    """What the map scripts need: the optional tile server, and the force's boundaries."""
-    return {
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        "boundaries_url": reverse("api:v1-boundaries", kwargs={"force": force.slug}),
-    }
+    """The map settings with the force's boundaries."""
+    return map_settings(boundaries_url=reverse("api:v1-boundaries", kwargs={"force": force.slug}))
 
 
 def _neighbourhood_or_404(force: str, code: str) -> Neighbourhood:
