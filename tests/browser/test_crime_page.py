@@ -92,7 +92,7 @@ def _read_the_map(page: Page) -> None:
     assert busy["width"] > quiet["width"], "the circles are not sized by their counts"
     expect(legend).to_contain_text("Incidents at a street point")
     points.first.dispatch_event("mouseover")
-    expect(page.get_by_role("tooltip")).to_have_text("On or near Fremont Avenue: 8 incidents")
+    expect(page.get_by_role("tooltip")).to_have_text("On or near Fremont Avenue. Incidents: 8")
 
     page.get_by_role("button", name="Zoom out").click()
     expect(points).to_have_count(0)
@@ -101,7 +101,7 @@ def _read_the_map(page: Page) -> None:
     # The point's tooltip fades out as its circle goes: look for the square's own.
     cells.first.dispatch_event("mouseover")
     expect(
-        page.get_by_role("tooltip").filter(has_text=re.compile(r"^\d+ incidents? in this square$"))
+        page.get_by_role("tooltip").filter(has_text=re.compile(r"^Incidents in this square: \d+$"))
     ).to_be_visible()
     page.get_by_role("button", name="Zoom in").click()
     expect(points).to_have_count(2)

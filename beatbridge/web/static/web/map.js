@@ -73,9 +73,10 @@
     return count.toLocaleString(document.documentElement.lang || undefined);
   }
 
-  // "__NAME__: __COUNT__ incidents", translated on the page, filled in as text.
+  // "__NAME__. Incidents: __COUNT__", translated on the page, filled in as text. The
+  // patterns avoid plural forms, which differ by count in ways a script cannot know here.
   function countText(element, prefix, count, name) {
-    var pattern = count === 1 ? element.dataset[prefix + "One"] : element.dataset[prefix + "Many"];
+    var pattern = element.dataset[prefix + "Text"];
     var text = document.createElement("span");
     // Functions, not strings, as replacements: a "$&" in a street name stays as it is.
     text.textContent = String(pattern || "")
