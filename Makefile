@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
+# pytest-xdist workers for the fast suite ("auto": one per core). A file's tests stay on one
+# worker, so a module-scoped fixture (the demo city, say) is built once.
+TEST_WORKERS ?= auto
 
 .PHONY: run dev test lint format install install-test chromium messages bench clean
 
@@ -71,7 +74,7 @@ test: install-test chromium lint
 	$(BIN)/beatbridge check --fail-level WARNING
 	$(BIN)/beatbridge makemigrations --check --dry-run
 	$(BIN)/python scripts/check_migration_names.py
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 messages: install

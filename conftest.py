@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from beatbridge.accounts.tests.factories import OfficerProfileFactory, TeamAssignmentFactory
 from beatbridge.places import services
@@ -19,6 +20,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language leaves it active in the thread (LocaleMiddleware never
+    resets it): each test starts in the default language, whichever test ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -11,6 +11,12 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("BEATBRIDGE_DATA_DIR", str(Path(tempfile.gettempdir()) / "beatbridge-test"))
+# Each pytest-xdist worker keeps its uploads, SMS files and static files in a folder of its own
+# ("gw0", "gw1", ...), so no test sees or removes another worker's files. The workers inherit
+# the variable above from the controller, which set it first.
+os.environ["BEATBRIDGE_DATA_DIR"] = str(
+    Path(os.environ["BEATBRIDGE_DATA_DIR"]) / os.getenv("PYTEST_XDIST_WORKER", "")
+)
 
 from beatbridge.settings import *  # noqa: F403
 from beatbridge.settings import STORAGES, TASKS

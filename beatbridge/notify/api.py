@@ -21,11 +21,11 @@ from beatbridge.errors import DomainError, NotFound, PermissionDenied, input_err
 from beatbridge.notify import selectors, services
 from beatbridge.notify.schemas import (
     AlertIn,
+    AlertInboxItemOut,
     AlertOut,
     FiguresOut,
     FollowIn,
     FollowOut,
-    InboxItemOut,
     PreferencesIn,
     PreferencesOut,
     ReadOut,
@@ -58,7 +58,7 @@ def _person(request: HttpRequest) -> Any:
 
 @router.get(
     "/alerts/inbox",
-    response={200: list[InboxItemOut], **ERRORS},
+    response={200: list[AlertInboxItemOut], **ERRORS},
     url_name="v1-alert-inbox",
     summary="My alerts, newest first (signed in)",
 )

@@ -107,7 +107,7 @@ class SentAlertOut(AlertOut):
         return obj.recipient_count if obj.fanned_out_at else None
 
 
-class InboxItemOut(Schema):
+class AlertInboxItemOut(Schema):
     alert: AlertOut
     received_at: datetime.datetime = Field(alias="created_at")
     read_at: datetime.datetime | None
@@ -119,7 +119,7 @@ class InboxItemOut(Schema):
 
 class InboxOut(Schema):
     unread: int
-    items: list[InboxItemOut]
+    items: list[AlertInboxItemOut]
     count: int
 
 
@@ -248,7 +248,7 @@ class PreferencesIn(Schema):
     new_webhook_secret: bool | None = None
 
 
-class TranslationIn(Schema):
+class AlertTranslationIn(Schema):
     title: str | None = Field(None, max_length=140)
     message: str | None = Field(None, max_length=2000)
 
@@ -270,4 +270,4 @@ class AlertIn(Schema):
     longitude: float | None = None
     radius_metres: int | None = None
     expires_at: AwareDatetime | None = None
-    translations: dict[str, TranslationIn] = Field(default_factory=dict)
+    translations: dict[str, AlertTranslationIn] = Field(default_factory=dict)

@@ -24,17 +24,17 @@ from beatbridge.partners import selectors, services
 from beatbridge.partners.models import Organisation
 from beatbridge.partners.schemas import (
     CompleteIn,
-    ConcernToPriorityIn,
-    ConcernToReportIn,
-    ContactIn,
-    ContactOut,
     ConvertedOut,
+    EngagementConcernToPriorityIn,
+    EngagementConcernToReportIn,
     EngagementIn,
     EngagementOut,
-    FollowUpOut,
     OrganisationIn,
     OrganisationOut,
     OrganisationUpdateIn,
+    PartnerContactIn,
+    PartnerContactOut,
+    PartnerFollowUpOut,
     PartnerReferralOut,
     ReassignIn,
     ReferralResponseIn,
@@ -179,7 +179,7 @@ def _details_of(organisation: Organisation) -> services.OrganisationDetails:
 
 @router.get(
     "/partners/organisations/{slug}/contacts",
-    response={200: list[ContactOut], **READ},
+    response={200: list[PartnerContactOut], **READ},
     url_name="v1-partner-contacts",
     summary="The people who act for an organisation (police; audited)",
 )
@@ -194,11 +194,13 @@ def list_contacts(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> 
 
 @router.post(
     "/partners/organisations/{slug}/contacts",
-    response={201: ContactOut, **WRITE},
+    response={201: PartnerContactOut, **WRITE},
     url_name="v1-partner-contact-add",
     summary="Let a person act for an organisation (police)",
 )
-def add_contact(request: HttpRequest, body: ContactIn, slug: str = Path(..., pattern=SLUG)) -> Any:
+def add_contact(
+    request: HttpRequest, body: PartnerContactIn, slug: str = Path(..., pattern=SLUG)
+) -> Any:
     """Let a person act for an organisation (police)."""
     organisation = selectors.get_organisation_for_staff(request.auth, slug)
     contact = services.add_contact(
@@ -213,7 +215,7 @@ def add_contact(request: HttpRequest, body: ContactIn, slug: str = Path(..., pat
 
 @router.post(
     "/partners/contacts/{contact_id}/end",
-    response={200: ContactOut, **WRITE},
+    response={200: PartnerContactOut, **WRITE},
     url_name="v1-partner-contact-end",
     summary="The person no longer acts for the organisation (police)",
 )
@@ -278,7 +280,7 @@ def log_engagement(
 
 @router.get(
     "/partners/follow-ups",
-    response={200: list[FollowUpOut], **READ},
+    response={200: list[PartnerFollowUpOut], **READ},
     url_name="v1-partner-follow-ups",
     summary="Follow-ups: yours, your team's or the force's (police), overdue first",
 )
@@ -294,7 +296,7 @@ def list_follow_ups(request: HttpRequest, filters: Query[FollowUpQuery]) -> Any:
 
 @router.post(
     "/partners/follow-ups/{follow_up_id}/complete",
-    response={200: FollowUpOut, **WRITE},
+    response={200: PartnerFollowUpOut, **WRITE},
     url_name="v1-partner-follow-up-complete",
     summary="Mark a follow-up done with its outcome (police)",
 )
@@ -308,7 +310,7 @@ def complete_follow_up(
 
 @router.post(
     "/partners/follow-ups/{follow_up_id}/owner",
-    response={200: FollowUpOut, **WRITE},
+    response={200: PartnerFollowUpOut, **WRITE},
     url_name="v1-partner-follow-up-reassign",
     summary="Give a follow-up to someone else of the force (police)",
 )
@@ -331,7 +333,9 @@ def reassign_follow_up(
     summary="Turn a concern raised in an engagement into a report (police)",
 )
 def concern_to_report(
-    request: HttpRequest, body: ConcernToReportIn, concern_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest,
+    body: EngagementConcernToReportIn,
+    concern_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     """Turn a concern raised in an engagement into a report (police)."""
     from beatbridge.reports.selectors import get_category
@@ -359,7 +363,9 @@ def concern_to_report(
     summary="Turn a concern raised in an engagement into a priority candidate (police)",
 )
 def concern_to_priority(
-    request: HttpRequest, body: ConcernToPriorityIn, concern_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest,
+    body: EngagementConcernToPriorityIn,
+    concern_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     """Turn a concern raised in an engagement into a priority candidate (police)."""
     concern = selectors.get_concern_for_staff(request.auth, concern_id)

@@ -62,7 +62,7 @@ class OrganisationUpdateIn(Schema):
     is_active: bool | None = None
 
 
-class ContactOut(Schema):
+class PartnerContactOut(Schema):
     id: int
     name: str = Field(alias="user.full_name")
     email: str = Field(alias="user.email")
@@ -72,13 +72,13 @@ class ContactOut(Schema):
     created_at: datetime.datetime
 
 
-class ContactIn(Schema):
+class PartnerContactIn(Schema):
     email: str = Field(description="The e-mail address of the person's existing account.")
     job_title: str = ""
     is_primary: bool = False
 
 
-class ConcernOut(Schema):
+class EngagementConcernOut(Schema):
     id: int
     description: str
     report_reference: str
@@ -86,7 +86,7 @@ class ConcernOut(Schema):
     converted_at: datetime.datetime | None
 
 
-class FollowUpOut(Schema):
+class PartnerFollowUpOut(Schema):
     id: int
     engagement_id: int
     organisation: str = Field(alias="engagement.organisation.slug")
@@ -124,11 +124,11 @@ class EngagementOut(Schema):
     summary: str
     shared_with_partner: bool
     internal_note: str
-    concerns: list[ConcernOut]
+    concerns: list[EngagementConcernOut]
     follow_ups: list[EngagementFollowUpOut]
 
 
-class FollowUpIn(Schema):
+class EngagementFollowUpIn(Schema):
     description: str
     due_on: datetime.date
     owner_id: int = _ID
@@ -143,7 +143,7 @@ class EngagementIn(Schema):
     shared_with_partner: bool = True
     internal_note: str = ""
     concerns: list[str] = []
-    follow_ups: list[FollowUpIn] = []
+    follow_ups: list[EngagementFollowUpIn] = []
 
 
 class CompleteIn(Schema):
@@ -154,18 +154,18 @@ class ReassignIn(Schema):
     owner_id: int = _ID
 
 
-class ConcernToReportIn(Schema):
+class EngagementConcernToReportIn(Schema):
     category: str = Field(description="The code of a report category of the force.")
     neighbourhood: str | None = Field(None, description="Else the engagement's neighbourhood.")
 
 
-class ConcernToPriorityIn(Schema):
+class EngagementConcernToPriorityIn(Schema):
     title: str = ""
     neighbourhood: str | None = Field(None, description="Else the engagement's neighbourhood.")
 
 
 class ConvertedOut(Schema):
-    concern: ConcernOut
+    concern: EngagementConcernOut
     report_reference: str | None = None
     priority_id: int | None = None
 

@@ -39,10 +39,9 @@ from beatbridge.reports.schemas import (
     AssignIn,
     CategoryOut,
     CategoryQuery,
-    FollowUpIn,
+    FollowUpCodeIn,
     FollowUpInformationIn,
-    FollowUpOut,
-    InboxItemOut,
+    FollowUpReportOut,
     InboxQuery,
     MergeIn,
     MyReportItemOut,
@@ -53,6 +52,7 @@ from beatbridge.reports.schemas import (
     ReferIn,
     ReportCreatedOut,
     ReportIn,
+    ReportInboxItemOut,
     ReportOut,
     StatusChangeIn,
     TextIn,
@@ -298,7 +298,7 @@ def list_public_reports(
 
 @router.get(
     "/forces/{force}/neighbourhoods/{code}/inbox",
-    response={200: list[InboxItemOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: list[ReportInboxItemOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     url_name="v1-inbox",
     summary="A neighbourhood's triage inbox (staff)",
 )
@@ -555,11 +555,11 @@ def merge(
 
 @router.post(
     "/follow-up",
-    response={200: FollowUpOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: FollowUpReportOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     url_name="v1-follow-up",
     summary="Read replies to an anonymous report or tip",
 )
-def follow_up(request: HttpRequest, body: FollowUpIn) -> Any:
+def follow_up(request: HttpRequest, body: FollowUpCodeIn) -> Any:
     """With the follow-up code given when it was sent: its status, the public replies and what
     you added. The code goes in the body, never the URL, so it stays out of logs."""
     return services.open_follow_up(code=body.code, client_address=client_address(request))
@@ -567,7 +567,7 @@ def follow_up(request: HttpRequest, body: FollowUpIn) -> Any:
 
 @router.post(
     "/follow-up/information",
-    response={201: FollowUpOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={201: FollowUpReportOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     url_name="v1-follow-up-information",
     summary="Add information to an anonymous report or tip",
 )

@@ -239,7 +239,7 @@ class PhotoOut(Schema):
     height: int
 
 
-class ContactOut(Schema):
+class ReporterContactOut(Schema):
     name: str
     email: str
     phone: str
@@ -326,7 +326,7 @@ class ReportReporterOut(_ReportBase):
     details: dict[str, str] = Field(description="Suspicious activity: behaviour, seen_at, ...")
     answers: dict[str, Any]
     is_private: bool
-    contact: ContactOut
+    contact: ReporterContactOut
     updates: list[UpdateOut] = Field(description="Public updates and the reporter's additions.")
 
     @staticmethod
@@ -447,7 +447,7 @@ class MyReportItemOut(Schema):
         return str(obj.get_status_display())
 
 
-class InboxItemOut(MyReportItemOut):
+class ReportInboxItemOut(MyReportItemOut):
     """A row of the triage inbox: no contact details or exact place (open the report for those)."""
 
     priority: int
@@ -574,17 +574,17 @@ class UpdateCreatedOut(Schema):
 # --- following up with a code -------------------------------------------------------------
 
 
-class FollowUpIn(Schema):
+class FollowUpCodeIn(Schema):
     code: str = Field(
         max_length=64, description="The follow-up code given when the report was sent."
     )
 
 
-class FollowUpInformationIn(FollowUpIn):
+class FollowUpInformationIn(FollowUpCodeIn):
     text: str = Field(description="What you want to add.")
 
 
-class FollowUpOut(Schema):
+class FollowUpReportOut(Schema):
     """An anonymous submission as its sender may see it: status and the replies to them."""
 
     reference: str

@@ -48,10 +48,6 @@ from beatbridge.voice.schemas import (
     CandidateIn,
     CloseActionItemIn,
     ClosePriorityIn,
-    ConcernIn,
-    ConcernOut,
-    ConcernToPriorityIn,
-    ConcernToReportIn,
     CycleDetailOut,
     CycleIn,
     CycleOut,
@@ -61,6 +57,10 @@ from beatbridge.voice.schemas import (
     EventMoveIn,
     EventOut,
     EventPhotoOut,
+    MeetingConcernIn,
+    MeetingConcernOut,
+    MeetingConcernToPriorityIn,
+    MeetingConcernToReportIn,
     MeetingDetailsIn,
     MeetingIn,
     MeetingItemOut,
@@ -73,9 +73,9 @@ from beatbridge.voice.schemas import (
     NamedAttendeeOut,
     PriorityDetailOut,
     PriorityOut,
+    PriorityProposalIn,
     PriorityUpdateIn,
     PriorityUpdateOut,
-    ProposalIn,
     QuestionIn,
     RegisteredOut,
     RegistrantOut,
@@ -264,7 +264,7 @@ def declare_residency(
 )
 def propose(
     request: HttpRequest,
-    body: ProposalIn,
+    body: PriorityProposalIn,
     force: str = Path(..., pattern=FORCE_ID),
     code: str = Path(..., pattern=NEIGHBOURHOOD_ID),
     cycle_id: int = Path(..., ge=1, le=MAX_ID),
@@ -1073,12 +1073,12 @@ def remove_named_attendee(
 
 @router.post(
     "/meetings/{meeting_id}/concerns",
-    response={201: ConcernOut, **WRITE},
+    response={201: MeetingConcernOut, **WRITE},
     url_name="v1-meeting-concerns",
     summary="Note a concern raised at a meeting (team)",
 )
 def add_concern(
-    request: HttpRequest, body: ConcernIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, body: MeetingConcernIn, meeting_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Any:
     """Once the meeting has started; it can then become a candidate priority or a report."""
     concern = meeting_services.add_raised_concern(
@@ -1089,13 +1089,13 @@ def add_concern(
 
 @router.post(
     "/meetings/{meeting_id}/concerns/{concern_id}/priority",
-    response={201: ConcernOut, **WRITE},
+    response={201: MeetingConcernOut, **WRITE},
     url_name="v1-concern-priority",
     summary="Make a concern a candidate priority (team)",
 )
 def concern_to_priority(
     request: HttpRequest,
-    body: ConcernToPriorityIn,
+    body: MeetingConcernToPriorityIn,
     meeting_id: int = Path(..., ge=1, le=MAX_ID),
     concern_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
@@ -1110,13 +1110,13 @@ def concern_to_priority(
 
 @router.post(
     "/meetings/{meeting_id}/concerns/{concern_id}/report",
-    response={201: ConcernOut, **WRITE},
+    response={201: MeetingConcernOut, **WRITE},
     url_name="v1-concern-report",
     summary="File a concern as a report (team)",
 )
 def concern_to_report(
     request: HttpRequest,
-    body: ConcernToReportIn,
+    body: MeetingConcernToReportIn,
     meeting_id: int = Path(..., ge=1, le=MAX_ID),
     concern_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:

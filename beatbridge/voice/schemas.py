@@ -301,13 +301,13 @@ class ResidencyOut(Schema):
         return obj.verified_at is not None
 
 
-class ProposalIn(Schema):
+class PriorityProposalIn(Schema):
     title: str = Field(description="The problem and where, e.g. “Speeding on Rainier Ave at 8am”.")
     description: str = ""
     place: str = ""
 
 
-class CandidateIn(ProposalIn):
+class CandidateIn(PriorityProposalIn):
     source: str = Field(description="team, report, meeting or crime_data.")
     source_reference: str = Field(
         "",
@@ -662,11 +662,11 @@ class NamedAttendeeOut(Schema):
     consented_at: datetime.datetime
 
 
-class ConcernIn(Schema):
+class MeetingConcernIn(Schema):
     text: str = Field(description="A concern raised at the meeting.")
 
 
-class ConcernOut(Schema):
+class MeetingConcernOut(Schema):
     id: int
     text: str
     priority: int | None = Field(description="The candidate priority it became, if any.")
@@ -678,11 +678,11 @@ class ConcernOut(Schema):
         return obj.priority_id
 
 
-class ConcernToPriorityIn(Schema):
+class MeetingConcernToPriorityIn(Schema):
     title: str = Field("", description="The problem, in a line; empty: the concern's first words.")
 
 
-class ConcernToReportIn(Schema):
+class MeetingConcernToReportIn(Schema):
     category: str = Field(
         max_length=64,
         description="The code of one of the force's concern categories "

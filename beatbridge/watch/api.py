@@ -30,12 +30,12 @@ from beatbridge.watch.schemas import (
     JoinIn,
     MemberOut,
     MyMembershipOut,
-    ProposalIn,
     ReceivesMessagesIn,
     RequestOut,
     RoleIn,
     SchemeDecisionIn,
     SchemeOut,
+    SchemeProposalIn,
     SchemeSummaryOut,
     SlotIn,
     SlotOut,
@@ -110,7 +110,7 @@ def list_schemes(
 )
 def propose_scheme(
     request: HttpRequest,
-    body: ProposalIn,
+    body: SchemeProposalIn,
     force: str = Path(..., pattern=FORCE_ID),
     code: str = Path(..., pattern=NEIGHBOURHOOD_ID),
 ) -> Any:

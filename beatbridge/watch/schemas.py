@@ -58,7 +58,7 @@ class SchemeOut(Schema):
     my_membership: MyMembershipOut | None = Field(description="Signed in: yours, if any.")
 
 
-class ProposalIn(Schema):
+class SchemeProposalIn(Schema):
     name: str
     description: str = ""
     streets: list[str] = Field(default_factory=list, description="Street names; or an area.")
