@@ -19,8 +19,8 @@ rows without a location), imports it with ``crimedata.importing.import_police_uk
 (measured by wrapping the importer's steps where importing.py calls them). Then a second
 month over the same points, which exist by then.
 (2) Fills the months before with generated incidents (SQL ``INSERT ... SELECT`` over a
-number series, with the incident table's indexes made again afterwards and foreign keys
-unchecked, then ``rollups.rebuild_counts`` per month; timed apart, as setup) until
+number series, with the incident table's indexes made again afterwards, then
+``rollups.rebuild_counts`` per month; timed apart, as setup) until
 the incidents number ``--incidents`` in all, and times a neighbourhood's dashboard
 (``crimedata.selectors.counts.neighbourhood_dashboard``, which reads the rollups) beside
 the same counts grouped from the incidents, for the busiest and the median neighbourhood.
@@ -31,8 +31,8 @@ Targets: at least 200,000 rows/s imported, a dashboard in under 50 ms, Gi* on 10
 cells in 20 ms or less.
 ``--profile`` runs the first import under cProfile and prints the functions that
 dominate (the profiler slows the per-row code most). ``--sqlite-cache-mib`` gives
-SQLite a bigger page cache than its default 2 MiB for the whole run, to show what that
-changes. Record the figures in docs/performance.md.
+SQLite another page cache than the app's 64 MiB (beatbridge/settings.py) for the whole
+run, to show what that changes. Record the figures in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def arguments() -> argparse.Namespace:
         "--sqlite-cache-mib",
         type=int,
         default=None,
-        help="SQLite page cache for the whole run (default: SQLite's own 2 MiB, as the app runs)",
+        help="SQLite page cache for the whole run (default: the app's own, 64 MiB)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the data folder and database")
     return parser.parse_args()
@@ -126,8 +126,8 @@ FORCE_SLUG = "seattle"
 FORCE_NAME = "Seattle Community Police Service"
 # The imported months; the generated fill takes the months before the first.
 FIRST_MONTH = datetime.date(2025, 1, 1)
-# Kibibytes, negative as PRAGMA cache_size takes them; -2000 is SQLite's default.
-SQLITE_CACHE = -(OPTIONS.sqlite_cache_mib * 1024) if OPTIONS.sqlite_cache_mib else -2000
+# Kibibytes, negative as PRAGMA cache_size takes them; None leaves the app's setting.
+SQLITE_CACHE = -(OPTIONS.sqlite_cache_mib * 1024) if OPTIONS.sqlite_cache_mib else None
 DASHBOARD_MONTHS = 12
 DASHBOARD_CALLS = 20
 RAW_CALLS = 5
@@ -588,17 +588,6 @@ def secondary_indexes(table: str) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def checking_foreign_keys(on: bool) -> None:
-    """Setup only: the generated rows take their point and neighbourhood from the points
-    table itself, so checking them row by row would only slow the fill."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Needs a superuser, as a throwaway bench database's owner usually is.
-            cursor.execute(f"SET session_replication_role = {'origin' if on else 'replica'}")
-        else:
-            cursor.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
-
-
 def fill(force: Force, incidents: int, months: int) -> Fill:
     """``incidents`` generated over the ``months`` before the first imported month.
 
@@ -618,6 +607,8 @@ def fill(force: Force, incidents: int, months: int) -> Fill:
     )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size")
+            run_cache = cursor.fetchone()[0]
             cursor.execute("PRAGMA cache_size = -262144")
         cursor.execute("DROP TABLE IF EXISTS bench_points")
         cursor.execute(numbered)
@@ -632,7 +623,6 @@ def fill(force: Force, incidents: int, months: int) -> Fill:
     with connection.cursor() as cursor:
         for name in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    checking_foreign_keys(False)
     try:
         per_month, extra = divmod(incidents, len(month_list))
         first = 1
@@ -646,7 +636,6 @@ def fill(force: Force, incidents: int, months: int) -> Fill:
                 )
             first += count
     finally:
-        checking_foreign_keys(True)
         inserted = time.perf_counter()
         print(f"  inserted in {inserted - started:.1f} s; making the indexes", flush=True)
         with connection.cursor() as cursor:
@@ -661,7 +650,7 @@ def fill(force: Force, incidents: int, months: int) -> Fill:
     counted = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE}")
+            cursor.execute(f"PRAGMA cache_size = {run_cache}")
         # What autovacuum would have done by the time anyone looks; SQLite has no autovacuum
         # analyze and Beatbridge runs no ANALYZE, so it is left as it would be in use.
         if connection.vendor == "postgresql":
@@ -801,7 +790,7 @@ def setup() -> Force:
     if Force.objects.exists():
         sys.exit("DATABASE_URL names a database with forces in it; give an empty, throwaway one.")
     FOUND_EMPTY = True
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and SQLITE_CACHE is not None:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE}")
     force = Force.objects.create(slug=FORCE_SLUG, name=FORCE_NAME, telephone="(206) 555-0100")

@@ -258,7 +258,7 @@ def _city_row(
     seen.add(reference)
     context = "" if slot >= 0 or not block else _("Block: %(block)s") % {"block": block}
     return (
-        occurred_at.date().replace(day=1).isoformat(),
+        occurred_at.date().replace(day=1),
         category,
         reference,
         _hashed(reference),

@@ -29,7 +29,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from beatbridge.crimedata.bulk import insert_rows
+from beatbridge.crimedata.bulk import cache_room, insert_rows
 from beatbridge.crimedata.categories import CRIME_TYPES, outcome_types
 from beatbridge.crimedata.models import CrimeImport, Incident, LocationType, Outcome, StreetPoint
 from beatbridge.crimedata.rollups import rebuild_counts, rebuild_outcome_counts
@@ -219,7 +219,7 @@ class _Parsed:
     # Street and city: (month, category, reference, public id, point slot, location type,
     #          area code, area name, outcome, context, line, occurred at or None).
     # Outcomes: (month, reference, outcome, point slot, line).
-    # Months are ISO dates, as the database takes them; slot -1 is "no location".
+    # Months are dates (the first of the month); slot -1 is "no location".
     rows: list[tuple] = field(default_factory=list)
     # Each distinct point, in slot order.
     points: dict[tuple[float, float, str], int] = field(default_factory=dict)
@@ -258,7 +258,7 @@ def _import_source(
         )
     replaced = set(run.replaced)
     try:
-        with transaction.atomic():
+        with cache_room(len(parsed.rows)), transaction.atomic():
             force = ensure_force(slug=slug, name=parsed.force_name or slug)
             if parsed.kind != CrimeImport.Kind.OUTCOMES:
                 summary = _write_street(force, source, parsed, run)
@@ -332,19 +332,22 @@ def _kind_of(header: list[str] | None) -> str:
     )
 
 
-def _month_of(text: str) -> str:
-    """The first day of the month "YYYY-MM" as an ISO date; "" when it is not one."""
+def _month_of(text: str) -> datetime.date | None:
+    """The first day of the month "YYYY-MM"; None when it is not one."""
     # isascii first: isdigit and int() also take other scripts' digits.
     if not (len(text) == 7 and text.isascii() and text[4] == "-"):
-        return ""
+        return None
     year, month = text[:4], text[5:]
     if not (year.isdigit() and month.isdigit()):
-        return ""
+        return None
     try:
-        return datetime.date(int(year), int(month), 1).isoformat()
+        return datetime.date(int(year), int(month), 1)
     except ValueError:
-        return ""
+        return None
 
+
+# What a cache look-up gives for a key it has not seen.
+_UNSEEN = object()
 
 # Public ids keep to 53 bits: JavaScript's numbers hold no larger whole number exactly.
 _ID_SHIFT = 64 - 53
@@ -379,14 +382,14 @@ def _new_slot(text_latitude: str, text_longitude: str, street: str, parsed: _Par
 
 def _parse_street(reader: _Reader, name: str, run: _Run) -> _Parsed:
     # The loop runs once per row of files of millions of rows: the common case is kept
-    # to dictionary look-ups, and every check that costs more runs on a row's first
-    # sight of a value (a month, a point) only.
+    # to a few dictionary look-ups, and every check that costs more runs on a row's
+    # first sight of a value (a month, category and outcome; a point) only.
     parsed = _Parsed(kind=CrimeImport.Kind.STREET)
     rows, problems, slots = parsed.rows, parsed.problems, parsed.slots
     append = rows.append
-    months: dict[str, str] = {}
-    crime_types = CRIME_TYPES
-    outcomes = outcome_types()
+    # (month, crime type, outcome) as the file writes them: (month, category, outcome),
+    # or why the row is refused.
+    kinds: dict[tuple[str, str, str], tuple[datetime.date, str, str] | str] = {}
     repeats: dict[str, int] = {}
     unhexlify, from_bytes = binascii.unhexlify, int.from_bytes
     btp, force_type = str(LocationType.BTP.value), str(LocationType.FORCE.value)
@@ -415,23 +418,15 @@ def _parse_street(reader: _Reader, name: str, run: _Run) -> _Parsed:
             outcome_name,
             context,
         ) = fields
-        month = months.get(month_text)
-        if month is None:
-            month = months[month_text] = _month_of(month_text)
-        if not month:
-            problems.append(RowProblem(name, line, _bad_month(month_text)))
+        kind = kinds.get((month_text, crime_type, outcome_name))
+        if kind is None:
+            kind = kinds[(month_text, crime_type, outcome_name)] = _street_kind(
+                month_text, crime_type, outcome_name
+            )
+        if isinstance(kind, str):
+            problems.append(RowProblem(name, line, kind))
             continue
-        category = crime_types.get(crime_type)
-        if category is None:
-            problems.append(RowProblem(name, line, _unknown_crime_type(crime_type)))
-            continue
-        if outcome_name:
-            outcome = outcomes.get(outcome_name)
-            if outcome is None:
-                problems.append(RowProblem(name, line, _unknown_outcome(outcome_name)))
-                continue
-        else:
-            outcome = ""
+        month, category, outcome = kind
         if latitude or longitude:
             slot = slots.get((latitude, longitude, street))
             if slot is None:
@@ -487,10 +482,28 @@ def _parse_street(reader: _Reader, name: str, run: _Run) -> _Parsed:
     return parsed
 
 
+def _street_kind(
+    month_text: str, crime_type: str, outcome_name: str
+) -> tuple[datetime.date, str, str] | str:
+    """(month, category, outcome) from a street-level row's words, or what is wrong."""
+    month = _month_of(month_text)
+    if month is None:
+        return _bad_month(month_text)
+    category = CRIME_TYPES.get(crime_type)
+    if category is None:
+        return _unknown_crime_type(crime_type)
+    if not outcome_name:
+        return month, category, ""
+    outcome = outcome_types().get(outcome_name)
+    if outcome is None:
+        return _unknown_outcome(outcome_name)
+    return month, category, outcome
+
+
 def _parse_outcomes(reader: _Reader, name: str, run: _Run) -> _Parsed:
     parsed = _Parsed(kind=CrimeImport.Kind.OUTCOMES)
     rows, problems, slots = parsed.rows, parsed.problems, parsed.slots
-    months: dict[str, str] = {}
+    months: dict[str, datetime.date | None] = {}
     outcomes = outcome_types()
     force_name = ""
     last = reader.line_num
@@ -503,10 +516,10 @@ def _parse_outcomes(reader: _Reader, name: str, run: _Run) -> _Parsed:
             continue
         reference, month_text, _by, falls_within, longitude, latitude, street = fields[:7]
         outcome_name = fields[9]
-        month = months.get(month_text)
-        if month is None:
+        month = months.get(month_text, _UNSEEN)
+        if month is _UNSEEN:
             month = months[month_text] = _month_of(month_text)
-        if not month:
+        if month is None:
             problems.append(RowProblem(name, line, _bad_month(month_text)))
             continue
         if not reference:
@@ -629,7 +642,7 @@ def _cache_points(points: QuerySet[StreetPoint], run: _Run) -> None:
 
 
 def _months_of(rows: list[tuple]) -> set[datetime.date]:
-    return {datetime.date.fromisoformat(month) for month in set(map(itemgetter(0), rows))}
+    return set(map(itemgetter(0), rows))
 
 
 def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> FileSummary:

@@ -5,6 +5,12 @@ address. An incident knows its neighbourhood through its point, written down at
 import so that every count is a plain filter. Dashboards read the rollups
 (``MonthlyCount``, ``PointMonthlyCount``, ``OutcomeMonthlyCount``), which the importers
 rebuild for every force and month they touch, never the incidents themselves.
+
+The keys the importers derive (an incident's force, point and neighbourhood, a point's
+neighbourhood, the rollups' keys) have no database constraint: the importer writes them
+in the transaction that makes or reads what they name, and Django still applies their
+on_delete. PostgreSQL checking them row by row at commit cost an import about as much as
+writing the rows.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ class StreetPoint(models.Model):
     street_name = models.CharField(_("street"), max_length=200)
     # Null when the point lies outside every neighbourhood.
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
@@ -50,10 +61,13 @@ class Incident(models.Model):
     """One crime or anti-social behaviour incident, as its source published it.
 
     Its foreign keys have no index of their own: each leads a (key, month) index, and
-    every index more slows an import down.
+    every index more slows an import down. Nor have they a database constraint (see the
+    module's docstring).
     """
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False)
+    force = models.ForeignKey(
+        Force, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # The first day of the month it was recorded in.
     month = models.DateField(_("month"))
     # Only where the source gives a date and time (city data does; police.uk does not).
@@ -72,6 +86,7 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
@@ -80,6 +95,7 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     location_type = models.CharField(
         _("location type"), max_length=8, choices=LocationType.choices, blank=True
@@ -112,7 +128,9 @@ class Incident(models.Model):
 class Outcome(models.Model):
     """One step in what happened after a crime, from a police.uk outcomes file."""
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", db_index=False)
+    force = models.ForeignKey(
+        Force, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # The month the outcome was recorded in, not the crime's.
     month = models.DateField(_("month"))
     reference = models.CharField(_("crime reference"), max_length=64)
@@ -124,6 +142,7 @@ class Outcome(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     source_file = models.CharField(_("source file"), max_length=255)
     source_line = models.PositiveIntegerField(_("line in the source file"))
@@ -148,7 +167,9 @@ class MonthlyCount(models.Model):
     neighbourhood, those without a location among them.
     """
 
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
+    force = models.ForeignKey(
+        Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.CASCADE,
@@ -156,6 +177,7 @@ class MonthlyCount(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     month = models.DateField()
     category = models.CharField(max_length=48, choices=CrimeCategory.choices)
@@ -177,8 +199,14 @@ class MonthlyCount(models.Model):
 class PointMonthlyCount(models.Model):
     """Incidents per street point, month and category: the map and repeat locations."""
 
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
-    point = models.ForeignKey(StreetPoint, on_delete=models.CASCADE, related_name="+")
+    force = models.ForeignKey(
+        Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    # No index of its own: every query finds the counts by force or neighbourhood and month,
+    # and one index fewer is less for each import to keep up.
+    point = models.ForeignKey(
+        StreetPoint, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # The point's, copied so that a neighbourhood's map is one indexed filter.
     neighbourhood = models.ForeignKey(
         Neighbourhood,
@@ -187,6 +215,7 @@ class PointMonthlyCount(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     month = models.DateField()
     category = models.CharField(max_length=48, choices=CrimeCategory.choices)
@@ -209,7 +238,9 @@ class OutcomeMonthlyCount(models.Model):
     "what happened next" on the crime page. ``outcome`` is blank where the source gives
     none, as for anti-social behaviour."""
 
-    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+", db_index=False)
+    force = models.ForeignKey(
+        Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.CASCADE,
@@ -217,6 +248,7 @@ class OutcomeMonthlyCount(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # The month of the crimes, not of their outcomes.
     month = models.DateField()
