@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
@@ -1056,3 +1058,24 @@ def test_the_queries_of_a_file_do_not_grow_with_its_rows(tmp_path, fremont):
     # new points) take as many queries.
     queries_for(1, "2017-05")
     assert queries_for(3, "2017-06") == queries_for(300, "2017-07")
+
+
+def test_the_migration_counts_outcomes_of_incidents_imported_before_the_rollup(tmp_path):
+    reference = crime_id("a")
+    run(
+        write_street_file(
+            tmp_path,
+            [street_row(reference=reference), street_row(crime_type="Anti-social behaviour")],
+        )
+    )
+    run(write_outcomes_file(tmp_path, [outcome_row(reference=reference)]))
+    # As a database imported before migration 0003 had it: incidents, no outcome counts.
+    OutcomeMonthlyCount.objects.all().delete()
+    migration = importlib.import_module(
+        "beatbridge.crimedata.migrations.0005_count_existing_outcomes"
+    )
+
+    migration.count_existing_outcomes(django_apps, None)
+
+    assert OutcomeMonthlyCount.objects.filter(outcome="imprisoned").get().incidents == 1
+    assert_counts_match_incidents()
