@@ -25,7 +25,8 @@ from typing import Protocol
 
 import numpy as np
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -581,15 +582,15 @@ def _too_long(reference: str, area_code: str, area_name: str) -> str:
     return ""
 
 
-def _replace_months(force: Force, kind: str, months: set[datetime.date], run: _Run) -> None:
-    """Clear the months this file brings, once per import run (so that a month split over
-    two files keeps both)."""
+def _claim_months(
+    force: Force, kind: str, months: set[datetime.date], run: _Run
+) -> set[datetime.date]:
+    """The months this file brings that the run has not replaced yet, now marked as
+    replaced: each is cleared once per run, so that a month split over two files keeps
+    both."""
     fresh = {month for month in months if (force.pk, kind, month) not in run.replaced}
-    if not fresh:
-        return
     run.replaced.update((force.pk, kind, month) for month in fresh)
-    model = Incident if kind == CrimeImport.Kind.STREET else Outcome
-    model.objects.filter(force=force, month__in=fresh).delete()
+    return fresh
 
 
 def _street_points(parsed: _Parsed, run: _Run) -> tuple[list[int | None], list[int | None]]:
@@ -647,7 +648,9 @@ def _months_of(rows: list[tuple]) -> set[datetime.date]:
 
 def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> FileSummary:
     months = _months_of(parsed.rows)
-    _replace_months(force, CrimeImport.Kind.STREET, months, run)
+    Incident.objects.filter(
+        force=force, month__in=_claim_months(force, CrimeImport.Kind.STREET, months, run)
+    ).delete()
     point_ids, neighbourhoods = _street_points(parsed, run)
     source_name = source.name[-_MAX_SOURCE:]
     force_id = force.pk
@@ -665,6 +668,7 @@ def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> F
             "area_code",
             "area_name",
             "outcome",
+            "reported_outcome",
             "context",
             "source_file",
             "source_line",
@@ -683,6 +687,7 @@ def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> F
                 location_type,
                 area_code,
                 area_name,
+                outcome,
                 outcome,
                 context,
                 source_name,
@@ -725,7 +730,9 @@ def _write_street(force: Force, source: Source, parsed: _Parsed, run: _Run) -> F
 
 def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) -> FileSummary:
     months = _months_of(parsed.rows)
-    _replace_months(force, CrimeImport.Kind.OUTCOMES, months, run)
+    replaced = _claim_months(force, CrimeImport.Kind.OUTCOMES, months, run)
+    affected = _forget_outcomes(force, replaced)
+    Outcome.objects.filter(force=force, month__in=replaced).delete()
     point_ids, _neighbourhoods = _street_points(parsed, run)
     source_name = source.name[-_MAX_SOURCE:]
     force_id = force.pk
@@ -742,6 +749,8 @@ def _write_outcomes(force: Force, source: Source, parsed: _Parsed, run: _Run) ->
     )
     refresh_latest_outcomes(updated)
     for crimes_force, crime_months in _months_by_force(updated).items():
+        affected.setdefault(crimes_force, set()).update(crime_months)
+    for crimes_force, crime_months in affected.items():
         rebuild_outcome_counts(force=crimes_force, months=crime_months)
     return _record(
         force,
@@ -763,6 +772,29 @@ def _months_by_force(incidents: QuerySet[Incident]) -> dict[Force, set[datetime.
     for force_id, month in incidents.order_by().values_list("force", "month").distinct():
         months[force_id].add(month)
     return {force: months[force.pk] for force in Force.objects.filter(pk__in=months)}
+
+
+def _forget_outcomes(force: Force, months: set[datetime.date]) -> dict[Force, set[datetime.date]]:
+    """Before the force's outcomes of ``months`` are replaced, give the crimes they name
+    the latest of their other outcomes, or their street file's own when none is left, so
+    that an outcome a corrected file drops does not stay. The forces and months of those
+    crimes, whose outcome counts must be rebuilt."""
+    if not months:
+        return {}
+    named = Incident.objects.filter(
+        reference__in=Outcome.objects.filter(force=force, month__in=months).values("reference")
+    )
+    affected = _months_by_force(named)
+    others = (
+        Outcome.objects.filter(reference=OuterRef("reference"))
+        .exclude(force=force, month__in=months)
+        .order_by("-month", "-pk")
+    )
+    named.update(
+        outcome=Coalesce(Subquery(others.values("category")[:1]), F("reported_outcome")),
+        outcome_month=Subquery(others.values("month")[:1]),
+    )
+    return affected
 
 
 def refresh_latest_outcomes(incidents: QuerySet[Incident]) -> None:

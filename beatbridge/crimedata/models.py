@@ -107,6 +107,15 @@ class Incident(models.Model):
     )
     # Known once an outcomes file has said when the latest outcome was recorded.
     outcome_month = models.DateField(_("month of the latest outcome"), null=True, blank=True)
+    # The street file's own "Last outcome category", kept apart so that a crime whose
+    # outcomes a corrected outcomes file no longer names falls back to it.
+    reported_outcome = models.CharField(
+        _("outcome in the street file"),
+        max_length=64,
+        choices=OutcomeCategory.choices,
+        blank=True,
+        default="",
+    )
     context = models.TextField(_("context"), blank=True)
     source_file = models.CharField(_("source file"), max_length=255)
     source_line = models.PositiveIntegerField(_("line in the source file"))

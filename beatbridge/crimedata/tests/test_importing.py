@@ -889,6 +889,50 @@ def test_importing_an_outcomes_month_again_replaces_it(tmp_path):
     )
 
 
+def test_a_corrected_outcomes_month_takes_back_the_outcomes_it_drops(tmp_path):
+    charged, cautioned = crime_id("a"), crime_id("b")
+    run(
+        write_street_file(
+            tmp_path,
+            [
+                street_row(reference=charged),
+                street_row(reference=cautioned, outcome="Local resolution"),
+            ],
+        )
+    )
+    run(
+        write_outcomes_file(
+            tmp_path, [outcome_row(reference=charged, outcome="Suspect charged")], month="2017-08"
+        )
+    )
+    september = [
+        outcome_row(reference=charged, month="2017-09"),
+        outcome_row(reference=cautioned, month="2017-09", outcome="Offender given a caution"),
+    ]
+    run(write_outcomes_file(tmp_path, september, month="2017-09"))
+    assert Incident.objects.get(reference=charged).outcome == "imprisoned"
+    assert Incident.objects.get(reference=cautioned).outcome == "cautioned"
+
+    # September published again, naming neither crime.
+    run(
+        write_outcomes_file(
+            tmp_path, [outcome_row(reference=crime_id("c"), month="2017-09")], month="2017-09"
+        )
+    )
+
+    back_to_august = Incident.objects.get(reference=charged)
+    assert (back_to_august.outcome, back_to_august.outcome_month.isoformat()) == (
+        "charged",
+        "2017-08-01",
+    )
+    back_to_street_file = Incident.objects.get(reference=cautioned)
+    assert (back_to_street_file.outcome, back_to_street_file.outcome_month) == (
+        "local-resolution",
+        None,
+    )
+    assert_counts_match_incidents()
+
+
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
