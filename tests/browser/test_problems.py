@@ -1,6 +1,7 @@
 """Fremont's officer starts a problem-solving project, draws its area on the map, takes it
 from scanning through analysis (a side of the triangle) and response (an action) to an
-assessment, and reads the figures with their formulas. axe on the project page."""
+assessment, reads the figures with their formulas, decides to close it and publishes a
+summary, which a visitor then finds on Fremont's page. axe on the project page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from beatbridge.accounts.models import TeamRole
 from beatbridge.crimedata.importing import import_police_uk
@@ -23,6 +24,7 @@ from .journey import assert_accessible, sign_in
 pytestmark = pytest.mark.browser
 
 TITLE = "Burglaries around the Fremont library"
+SUMMARY = "Lighting went in behind the library and burglaries fell from 15 to 6."
 
 
 def _square(latitude: float, longitude: float, half: float = 0.001) -> dict:
@@ -64,7 +66,9 @@ def _stage_is(page: Page, label: str) -> None:
     expect(page.locator('#stages li[aria-current="step"]')).to_contain_text(label)
 
 
-def test_an_officer_takes_a_project_from_scanning_to_an_assessment(page: Page, tmp_path: Path):
+def test_an_officer_takes_a_project_from_scanning_to_a_published_assessment(
+    page: Page, browser: Browser, site: str, tmp_path: Path
+):
     fremont = Neighbourhood.objects.get(force__slug=DEMO_FORCE_SLUG, code=DEMO_NEIGHBOURHOOD)
     response_area, comparison_area = _import_burglaries(tmp_path, fremont)
     sign_in(page, DEMO_OFFICER_SIGN_INS[TeamRole.NEIGHBOURHOOD_OFFICER])
@@ -137,7 +141,25 @@ def test_an_officer_takes_a_project_from_scanning_to_an_assessment(page: Page, t
     page.reload()
     assert_accessible(page, "the project page with an assessment")
 
+    # The decision, then the public summary.
+    page.get_by_role("radio", name=re.compile("^Close")).check()
+    page.get_by_label(re.compile(r"^Why:?$")).fill("Burglary fell by more than half.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".messages")).to_contain_text("The decision has been recorded.")
+    page.locator("textarea[name=public_summary]").fill(SUMMARY)
+    page.get_by_role("button", name="Publish the summary").click()
+    expect(page.locator(".messages")).to_contain_text("The summary has been published.")
+
     project = Project.objects.get(title=TITLE)
-    assert project.stage == Stage.ASSESSMENT
+    assert project.stage == Stage.CLOSED
     assert project.area == response_area
     assert Assessment.objects.get(project=project).counts["response"] == [15, 6]
+
+    # Anyone finds it on Fremont's page.
+    visitor = browser.new_context(base_url=site, locale="en-US").new_page()
+    visitor.goto(f"/forces/{DEMO_FORCE_SLUG}/{DEMO_NEIGHBOURHOOD}/")
+    visitor.get_by_role("link", name=TITLE).click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(visitor.locator("main")).to_contain_text(SUMMARY)
+    assert_accessible(visitor, "the published project")
+    visitor.context.close()
