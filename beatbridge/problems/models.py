@@ -159,6 +159,12 @@ class HistoryEntry(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
+    @property
+    def says_more_than_its_kind(self) -> bool:
+        """False where the description only restates the kind ("Assessment recorded."),
+        so that a page need not show both."""
+        return self.values is None or self.kind not in _SAID_BY_KIND
+
     def describe(self) -> str:
         """What happened, in the active language: "Scanning → Analysis", "Question: …"."""
         if self.values is None:

@@ -473,6 +473,19 @@ def test_the_history_reads_in_the_readers_language_not_the_writers(
     assert "Exploración → Análisis" in spanish.content.decode()
 
 
+def test_the_history_names_an_entry_s_kind_only_where_the_entry_says_more(
+    client, project, fremont_officer
+):
+    client.force_login(fremont_officer)
+    client.post(_url("advance", project.pk))
+
+    page = client.get(_url("project", project.pk)).content.decode()
+
+    assert "Project started in scanning." in page
+    assert "Project started:</span>" not in page
+    assert '<span class="label">Stage changed:</span> Scanning → Analysis' in page
+
+
 def test_the_neighbourhood_page_reads_its_published_projects_in_one_query(
     fremont, fremont_officer, django_assert_num_queries
 ):
