@@ -534,14 +534,15 @@ def fill_sql(table: str) -> str:
     return f"""
         {series}
         INSERT INTO {table} (force_id, month, category, reference, public_id, point_id,
-            neighbourhood_id, location_type, area_code, area_name, outcome, context,
-            source_file, source_line)
+            neighbourhood_id, location_type, area_code, area_name, outcome, reported_outcome,
+            context, source_file, source_line)
         SELECT %s, %s, g.category,
             CASE WHEN g.category = {asb} THEN '' ELSE {hex64} END,
             %s + g.n,
             CASE WHEN g.no_location = 1 THEN NULL ELSE p.id END,
             CASE WHEN g.no_location = 1 THEN NULL ELSE p.neighbourhood_id END,
             'Force', 'E01030000', 'Seattle 001A',
+            CASE WHEN g.category = {asb} THEN '' ELSE g.outcome END,
             CASE WHEN g.category = {asb} THEN '' ELSE g.outcome END,
             '', 'generated', g.n
         FROM (
