@@ -24,7 +24,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beatbridge.accounts.forms import ServiceForm
@@ -445,62 +445,62 @@ def _submitted(
     return _project_page(request, access, bound=(key, form), status=_status(form))
 
 
-@require_POST
-@_signed_in
-def advance(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        ButtonForm(request.POST, auto_id="id_stage_%s"),
-        partial(services.advance_stage, project=project),
-        project=project,
-        key="stage",
-        done=lambda moved: (
-            _("The project is in %(stage)s now.") % {"stage": moved.get_stage_display()}
-        ),
-    )
+def _project_form(
+    make_form: Callable[[Any, Project], ProjectForm],
+    service: Callable[..., Any],
+    *,
+    key: str,
+    done: Any,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The view of one of the project page's forms that only the team posts: the form
+    made from the POST data and the project, the service called on the project."""
+
+    @require_POST
+    @_signed_in
+    def view(request: HttpRequest, project_id: int) -> HttpResponse:
+        project = _team_project(request, project_id).project
+        return _submitted(
+            request,
+            make_form(request.POST, project),
+            partial(service, project=project),
+            project=project,
+            key=key,
+            done=done,
+        )
+
+    return view
 
 
-@require_POST
-@_signed_in
-def details(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        DetailsForm(request.POST),
-        partial(services.update_project, project=project),
-        project=project,
-        key="details",
-        done=_("The details have been saved."),
-    )
+advance = _project_form(
+    lambda data, _project: ButtonForm(data, auto_id="id_stage_%s"),
+    services.advance_stage,
+    key="stage",
+    done=lambda moved: _("The project is in %(stage)s now.") % {"stage": moved.get_stage_display()},
+)
 
 
-@require_POST
-@_signed_in
-def analysis(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        TriangleForm(request.POST),
-        partial(services.update_project, project=project),
-        project=project,
-        key="triangle",
-        done=_("The analysis has been saved."),
-    )
+details = _project_form(
+    lambda data, _project: DetailsForm(data),
+    services.update_project,
+    key="details",
+    done=gettext_lazy("The details have been saved."),
+)
 
 
-@require_POST
-@_signed_in
-def ask(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        QuestionForm(request.POST, auto_id="id_question_%s"),
-        partial(services.ask_question, project=project),
-        project=project,
-        key="question",
-        done=_("The question has been added."),
-    )
+analysis = _project_form(
+    lambda data, _project: TriangleForm(data),
+    services.update_project,
+    key="triangle",
+    done=gettext_lazy("The analysis has been saved."),
+)
+
+
+ask = _project_form(
+    lambda data, _project: QuestionForm(data, auto_id="id_question_%s"),
+    services.ask_question,
+    key="question",
+    done=gettext_lazy("The question has been added."),
+)
 
 
 @require_POST
@@ -520,52 +520,32 @@ def finding(request: HttpRequest, project_id: int, question_id: int) -> HttpResp
     )
 
 
-@require_POST
-@_signed_in
-def snapshot(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        ButtonForm(request.POST, auto_id="id_snapshot_%s"),
-        partial(services.take_snapshot, project=project),
-        project=project,
-        key="snapshot",
-        done=_("The data snapshot has been taken."),
-    )
+snapshot = _project_form(
+    lambda data, _project: ButtonForm(data, auto_id="id_snapshot_%s"),
+    services.take_snapshot,
+    key="snapshot",
+    done=gettext_lazy("The data snapshot has been taken."),
+)
 
 
-@require_POST
-@_signed_in
-def invite(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        InviteForm(request.POST, organisations=_invitable(project)),
-        partial(services.invite_partner, project=project),
-        project=project,
-        key="invite",
-        done=_("The partner has been invited."),
-    )
+invite = _project_form(
+    lambda data, project: InviteForm(data, organisations=_invitable(project)),
+    services.invite_partner,
+    key="invite",
+    done=gettext_lazy("The partner has been invited."),
+)
 
 
-@require_POST
-@_signed_in
-def add_action(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    police = police_of_force(project.force_id)
-    form = ActionForm(
-        request.POST,
-        officers=[(person.pk, _name_of(person)) for person in police],
+add_action = _project_form(
+    lambda data, project: ActionForm(
+        data,
+        officers=[(person.pk, _name_of(person)) for person in police_of_force(project.force_id)],
         organisations=[(o.pk, o.name) for o in project.invited_organisations.all()],
-    )
-    return _submitted(
-        request,
-        form,
-        partial(services.add_action, project=project),
-        project=project,
-        key="action",
-        done=_("The action has been planned."),
-    )
+    ),
+    services.add_action,
+    key="action",
+    done=gettext_lazy("The action has been planned."),
+)
 
 
 @require_POST
@@ -583,60 +563,36 @@ def update_action(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@_signed_in
-def assess(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        AssessForm(request.POST),
-        partial(services.assess, project=project),
-        project=project,
-        key="assess",
-        done=_("The assessment has been recorded."),
-    )
+assess = _project_form(
+    lambda data, _project: AssessForm(data),
+    services.assess,
+    key="assess",
+    done=gettext_lazy("The assessment has been recorded."),
+)
 
 
-@require_POST
-@_signed_in
-def decide(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        DecisionForm(request.POST),
-        partial(services.decide, project=project),
-        project=project,
-        key="decide",
-        done=_("The decision has been recorded."),
-    )
+decide = _project_form(
+    lambda data, _project: DecisionForm(data),
+    services.decide,
+    key="decide",
+    done=gettext_lazy("The decision has been recorded."),
+)
 
 
-@require_POST
-@_signed_in
-def publish(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        PublishForm(request.POST),
-        partial(services.publish_summary, project=project),
-        project=project,
-        key="publish",
-        done=_("The summary has been published."),
-    )
+publish = _project_form(
+    lambda data, _project: PublishForm(data),
+    services.publish_summary,
+    key="publish",
+    done=gettext_lazy("The summary has been published."),
+)
 
 
-@require_POST
-@_signed_in
-def withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _team_project(request, project_id).project
-    return _submitted(
-        request,
-        ButtonForm(request.POST, auto_id="id_withdraw_%s"),
-        partial(services.withdraw_summary, project=project),
-        project=project,
-        key="withdraw",
-        done=_("The summary has been withdrawn."),
-    )
+withdraw = _project_form(
+    lambda data, _project: ButtonForm(data, auto_id="id_withdraw_%s"),
+    services.withdraw_summary,
+    key="withdraw",
+    done=gettext_lazy("The summary has been withdrawn."),
+)
 
 
 # --- the public page ------------------------------------------------------------------------
