@@ -169,12 +169,9 @@ class Outcome(models.Model):
         return f"{self.get_category_display()} {self.month:%Y-%m}"
 
 
-class MonthlyCount(models.Model):
-    """Incidents per force, neighbourhood, month and category: what dashboards read.
-
-    The row with no neighbourhood counts the force's incidents outside every
-    neighbourhood, those without a location among them.
-    """
+class _Rollup(models.Model):
+    """What every rollup row has: a force's incidents of a month and category, in a
+    neighbourhood (none: outside every neighbourhood, or without a location)."""
 
     force = models.ForeignKey(
         Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
@@ -188,9 +185,22 @@ class MonthlyCount(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # The month of the incidents (for outcomes too: not the month of the outcome).
     month = models.DateField()
     category = models.CharField(max_length=48, choices=CrimeCategory.choices)
     incidents = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyCount(_Rollup):
+    """Incidents per force, neighbourhood, month and category: what dashboards read.
+
+    The row with no neighbourhood counts the force's incidents outside every
+    neighbourhood, those without a location among them.
+    """
+
     without_location = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -205,30 +215,16 @@ class MonthlyCount(models.Model):
         return f"{self.category} {self.month:%Y-%m}: {self.incidents}"
 
 
-class PointMonthlyCount(models.Model):
-    """Incidents per street point, month and category: the map and repeat locations."""
+class PointMonthlyCount(_Rollup):
+    """Incidents per street point, month and category: the map and repeat locations.
+    Its neighbourhood is the point's, copied so that a neighbourhood's map is one
+    indexed filter."""
 
-    force = models.ForeignKey(
-        Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
     # No index of its own: every query finds the counts by force or neighbourhood and month,
     # and one index fewer is less for each import to keep up.
     point = models.ForeignKey(
         StreetPoint, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    # The point's, copied so that a neighbourhood's map is one indexed filter.
-    neighbourhood = models.ForeignKey(
-        Neighbourhood,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    month = models.DateField()
-    category = models.CharField(max_length=48, choices=CrimeCategory.choices)
-    incidents = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
@@ -242,28 +238,12 @@ class PointMonthlyCount(models.Model):
         return f"{self.point_id} {self.category} {self.month:%Y-%m}: {self.incidents}"
 
 
-class OutcomeMonthlyCount(models.Model):
+class OutcomeMonthlyCount(_Rollup):
     """Incidents per force, neighbourhood, month and category by their latest outcome:
     "what happened next" on the crime page. ``outcome`` is blank where the source gives
     none, as for anti-social behaviour."""
 
-    force = models.ForeignKey(
-        Force, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    neighbourhood = models.ForeignKey(
-        Neighbourhood,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    # The month of the crimes, not of their outcomes.
-    month = models.DateField()
-    category = models.CharField(max_length=48, choices=CrimeCategory.choices)
     outcome = models.CharField(max_length=64, choices=OutcomeCategory.choices, blank=True)
-    incidents = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
